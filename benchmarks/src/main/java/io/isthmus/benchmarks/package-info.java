@@ -1,0 +1,2 @@
+/** JMH benchmarks for Isthmus. */
+package io.isthmus.benchmarks;

@@ -1,0 +1,2 @@
+/** Engine-neutral inference API. */
+package io.isthmus.inference;
