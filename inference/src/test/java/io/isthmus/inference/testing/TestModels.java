@@ -20,22 +20,10 @@ public final class TestModels {
   public static final String PROPERTY = "isthmus.models.dir";
   public static final String ENVIRONMENT = "ISTHMUS_MODELS_DIR";
 
-  /** The model ids of tools/models.tsv and their file names under the models folder. */
-  private static final Map<String, String> FILES = new LinkedHashMap<>();
+  public static final String CATALOG_PROPERTY = "isthmus.models.catalog";
 
-  static {
-    FILES.put("pp-ocr-cls", "pp-ocr-cls.onnx");
-    FILES.put("blazeface-front-128", "blazeface-front-128.onnx");
-    FILES.put("blazeface-back-256", "blazeface-back-256.onnx");
-    FILES.put("silero-vad-v5", "silero-vad-v5.onnx");
-    FILES.put("oww-embedding", "oww-embedding.onnx");
-    FILES.put("oww-melspectrogram", "oww-melspectrogram.onnx");
-    FILES.put("oww-hey-jarvis", "oww-hey-jarvis.onnx");
-    FILES.put("oww-embedding-tflite", "oww-embedding.tflite");
-    FILES.put("blazeface-short-range-tflite", "blazeface-short-range.tflite");
-    FILES.put("minilm-l6-q", "minilm-l6-q.onnx");
-    FILES.put("minilm-l6", "minilm-l6.onnx");
-  }
+  /** The model ids of tools/models.tsv and their file names under the models folder. */
+  private static final Map<String, String> FILES = readCatalog();
 
   private TestModels() {}
 
@@ -75,6 +63,33 @@ public final class TestModels {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Reads id and file name from each row of the catalogue named by {@code -Disthmus.models.catalog}
+   * (set by the build), else {@code tools/models.tsv} beside the models folder.
+   */
+  private static Map<String, String> readCatalog() {
+    String configured = System.getProperty(CATALOG_PROPERTY);
+    Path dir = directory();
+    Path catalog =
+        configured != null && !configured.isBlank()
+            ? Path.of(configured)
+            : (dir == null ? Path.of("tools") : dir.toAbsolutePath().getParent().resolve("tools"))
+                .resolve("models.tsv");
+    Map<String, String> files = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(catalog)) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] columns = line.split("\t");
+        files.put(columns[0], columns[1]);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the model catalogue " + catalog, e);
+    }
+    return files;
   }
 
   private static Path directory() {

@@ -1,2 +1,0 @@
-/** JMH benchmarks for Isthmus. */
-package io.isthmus.benchmarks;
