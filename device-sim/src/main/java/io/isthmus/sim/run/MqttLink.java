@@ -1,0 +1,34 @@
+package io.isthmus.sim.run;
+
+/** One MQTT connection, either protocol version, as the runner needs it. */
+interface MqttLink extends AutoCloseable {
+
+  /** Receives a message: topic, payload, and {@link System#nanoTime()} at arrival. */
+  @FunctionalInterface
+  interface Listener {
+    void onMessage(String topic, byte[] payload, long arrivalNanos);
+  }
+
+  /**
+   * Connects and subscribes to {@code config.resultFilter()} before returning.
+   *
+   * @throws SimulationException if the connection or the subscription fails
+   */
+  static MqttLink connect(SimulationConfig config, Listener listener) throws SimulationException {
+    return config.mqttVersion() == MqttVersion.V5
+        ? Mqtt5Link.connect(config, listener)
+        : Mqtt3Link.connect(config, listener);
+  }
+
+  /**
+   * Hands a message to the client without waiting for the broker. Retries while the client's
+   * in-flight window is full, up to the connect timeout.
+   *
+   * @throws SimulationException if the client refuses it (disconnected, window full too long)
+   */
+  void publish(String topic, byte[] payload, int qos, boolean protobuf) throws SimulationException;
+
+  /** Disconnects and frees the client; never throws. */
+  @Override
+  void close();
+}
