@@ -35,6 +35,13 @@ final class ReportText {
         f(
             "latency ms   p50 %.2f  p95 %.2f  p99 %.2f  max %.2f  mean %.2f%n",
             l.p50(), l.p95(), l.p99(), l.max(), l.mean()));
+    LatencySummary o = r.agentOverhead();
+    if (o.count() > 0) {
+      s.append(
+          f(
+              "agent ms     overhead p50 %.3f  p99 %.3f  max %.3f (ingest to publish, less inference)%n",
+              o.p50(), o.p99(), o.max()));
+    }
     if (!r.stageMeansMs().isEmpty()) {
       s.append("stages ms   ");
       for (Map.Entry<String, Double> e : r.stageMeansMs().entrySet()) {

@@ -50,6 +50,13 @@ final class ReportJson {
     latency.put("p95", round(l.p95()));
     latency.put("p99", round(l.p99()));
     latency.put("max", round(l.max()));
+    LatencySummary o = report.agentOverhead();
+    ObjectNode overhead = root.putObject("agentOverheadMs");
+    overhead.put("count", o.count());
+    overhead.put("p50", round(o.p50()));
+    overhead.put("p95", round(o.p95()));
+    overhead.put("p99", round(o.p99()));
+    overhead.put("max", round(o.max()));
     ObjectNode stages = root.putObject("stageMeansMs");
     for (Map.Entry<String, Double> e : report.stageMeansMs().entrySet()) {
       stages.put(e.getKey(), round(e.getValue()));

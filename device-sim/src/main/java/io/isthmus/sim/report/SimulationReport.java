@@ -29,6 +29,7 @@ public final class SimulationReport {
   private final long elapsedReceiveNanos;
   private final LatencySummary latency;
   private final Map<String, Double> stageMeansMs;
+  private final LatencySummary agentOverhead;
   private final long received;
   private final List<EventKey> lost;
   private final List<EventKey> duplicated;
@@ -72,6 +73,7 @@ public final class SimulationReport {
     this.duplicated = List.copyOf(duplicatedKeys);
     this.latency = recorder.summary(1e6);
     this.stageMeansMs = stageMeans(this.events);
+    this.agentOverhead = agentOverhead(this.events);
   }
 
   /**
@@ -183,6 +185,15 @@ public final class SimulationReport {
   }
 
   /**
+   * The agent's own time per event, in milliseconds: from ingest to publish less the engine's time
+   * ({@code total - trigger - load - edgeInfer - network} of each first result's breakdown). This
+   * is the hot-path overhead the agent adds around inference; broker hops are not in it.
+   */
+  public LatencySummary agentOverhead() {
+    return agentOverhead;
+  }
+
+  /**
    * Faulty against healthy scores; present when some event carried an injected fault or the profile
    * is {@code vibration}.
    */
@@ -230,6 +241,21 @@ public final class SimulationReport {
   /** The report as one line of JSON; see the module README for the fields. */
   public String toJson() {
     return ReportJson.write(this);
+  }
+
+  private static LatencySummary agentOverhead(List<EventOutcome> events) {
+    LatencyRecorder recorder = new LatencyRecorder();
+    for (EventOutcome e : events) {
+      InferenceResult r = e.firstResult();
+      if (r == null || !r.hasLatency()) {
+        continue;
+      }
+      LatencyBreakdown b = r.getLatency();
+      long us =
+          b.getTotalUs() - b.getTriggerUs() - b.getLoadUs() - b.getEdgeInferUs() - b.getNetworkUs();
+      recorder.record(Math.max(0, us) * 1000);
+    }
+    return recorder.summary(1e6);
   }
 
   private static Map<String, Double> stageMeans(List<EventOutcome> events) {

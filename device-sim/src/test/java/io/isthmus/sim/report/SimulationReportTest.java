@@ -104,6 +104,11 @@ class SimulationReportTest {
     assertThat(r.stageMeansMs())
         .containsOnlyKeys("trigger", "queue", "edgeInfer", "network", "response", "total");
     assertThat(r.stageMeansMs().get("edgeInfer")).isEqualTo(3.0);
+    // d-1/0: 2000 us total - 100 trigger - 1000 edge = 0.9 ms; the other two come out negative on
+    // this made-up data (network longer than total) and count as 0.
+    assertThat(r.agentOverhead().count()).isEqualTo(3);
+    assertThat(r.agentOverhead().max()).isEqualTo(0.9);
+    assertThat(r.agentOverhead().p50()).isEqualTo(0.0);
     assertThat(r.stageMeansMs().get("network")).isEqualTo(3.0); // only the two that had it
     AnomalySummary a = r.anomaly().orElseThrow();
     assertThat(a.faultyEvents()).isEqualTo(2);
