@@ -1,0 +1,60 @@
+package io.isthmus.agent.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole agent configuration, parsed once from YAML by {@link AgentConfigReader} and validated.
+ *
+ * @param gatewayId this gateway's id (one MQTT topic level)
+ * @param mqtt the broker connection
+ * @param broker the embedded broker
+ * @param http the health and metrics server
+ * @param pipelines the inference pipelines, names unique
+ */
+public record AgentConfig(
+    String gatewayId,
+    MqttSettings mqtt,
+    BrokerSettings broker,
+    HttpSettings http,
+    List<PipelineConfig> pipelines) {
+
+  public AgentConfig {
+    pipelines = List.copyOf(pipelines);
+  }
+
+  /**
+   * MQTT client settings; {@code uri} is empty when the agent should connect to its embedded
+   * broker.
+   */
+  public record MqttSettings(
+      Optional<String> uri,
+      MqttProtocol version,
+      String clientId,
+      Optional<String> username,
+      Optional<String> password,
+      Optional<java.nio.file.Path> passwordFile,
+      Optional<TlsSettings> tls,
+      int qos,
+      Optional<String> sharedGroup,
+      java.time.Duration reconnectInitial,
+      java.time.Duration reconnectMax) {}
+
+  /** The protocol version to speak. */
+  public enum MqttProtocol {
+    V5,
+    V3_1_1
+  }
+
+  /** TLS files, PEM; cert and key only for client authentication. */
+  public record TlsSettings(
+      Optional<java.nio.file.Path> ca,
+      Optional<java.nio.file.Path> cert,
+      Optional<java.nio.file.Path> key) {}
+
+  /** The embedded Moquette broker. */
+  public record BrokerSettings(boolean enabled, String host, int port) {}
+
+  /** The HTTP server; port 0 picks a free port. */
+  public record HttpSettings(String host, int port) {}
+}

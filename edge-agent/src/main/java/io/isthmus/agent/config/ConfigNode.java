@@ -1,0 +1,271 @@
+package io.isthmus.agent.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A YAML mapping node with its key path, read by typed accessors that fail with a {@link
+ * ConfigException} naming the path, the value and what was expected. Every reader first declares
+ * the keys it knows ({@link #allowOnly}), so a typo stops start-up instead of being ignored.
+ */
+final class ConfigNode {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(us|ms|s|m|h)");
+
+  private final JsonNode node;
+  private final String path;
+
+  ConfigNode(JsonNode node, String path) {
+    this.node = node == null ? MissingNode.getInstance() : node;
+    this.path = path;
+  }
+
+  String path() {
+    return path;
+  }
+
+  String path(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  boolean isPresent() {
+    return !node.isMissingNode() && !node.isNull();
+  }
+
+  boolean has(String key) {
+    return child(key).isPresent();
+  }
+
+  /** Fails on any key of this mapping not among {@code keys}. */
+  ConfigNode allowOnly(String... keys) {
+    if (!isPresent()) {
+      return this;
+    }
+    if (!node.isObject()) {
+      throw new ConfigException(path, describe(node) + " is not a mapping");
+    }
+    List<String> known = Arrays.asList(keys);
+    node.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!known.contains(name)) {
+                throw new ConfigException(
+                    path(name), "unknown key, expected one of " + known.stream().sorted().toList());
+              }
+            });
+    return this;
+  }
+
+  ConfigNode child(String key) {
+    return new ConfigNode(node.isObject() ? node.get(key) : null, path(key));
+  }
+
+  /** The mapping under {@code key}, which must be present. */
+  ConfigNode requiredChild(String key) {
+    ConfigNode child = child(key);
+    if (!child.isPresent()) {
+      throw new ConfigException(path(key), "missing, expected a mapping");
+    }
+    return child;
+  }
+
+  List<ConfigNode> list(String key) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new ConfigException(path(key), describe(value) + " is not a list");
+    }
+    List<ConfigNode> items = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      items.add(new ConfigNode(value.get(i), path(key) + "[" + i + "]"));
+    }
+    return items;
+  }
+
+  Optional<String> string(String key) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual() && !value.isNumber()) {
+      throw new ConfigException(path(key), describe(value) + " is not a string");
+    }
+    String text = value.asText();
+    if (text.isBlank()) {
+      throw new ConfigException(path(key), "\"\" is not a non-empty string");
+    }
+    return Optional.of(text);
+  }
+
+  String string(String key, String fallback) {
+    return string(key).orElse(fallback);
+  }
+
+  String requiredString(String key, String expected) {
+    return string(key)
+        .orElseThrow(() -> new ConfigException(path(key), "missing, expected " + expected));
+  }
+
+  Optional<Path> file(String key) {
+    return string(key).map(Path::of);
+  }
+
+  int integer(String key, int fallback, int min, int max) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw new ConfigException(path(key), describe(value) + " is not an integer");
+    }
+    int n = value.intValue();
+    if (n < min || n > max) {
+      throw new ConfigException(path(key), n + " is not " + range(n, min, max));
+    }
+    return n;
+  }
+
+  double number(String key, double fallback) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isNumber()) {
+      throw new ConfigException(path(key), describe(value) + " is not a number");
+    }
+    return value.doubleValue();
+  }
+
+  boolean bool(String key, boolean fallback) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isBoolean()) {
+      throw new ConfigException(path(key), describe(value) + " is not true or false");
+    }
+    return value.booleanValue();
+  }
+
+  /** A duration: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 100us}, or a number of ms. */
+  Duration duration(String key, Duration fallback) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (value.isIntegralNumber() && value.longValue() >= 0) {
+      return Duration.ofMillis(value.longValue());
+    }
+    Matcher m = DURATION.matcher(value.isTextual() ? value.asText().trim() : "");
+    if (!m.matches()) {
+      throw new ConfigException(
+          path(key), describe(value) + " is not a duration (like 250ms, 5s, 2m)");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "us" -> Duration.ofNanos(n * 1000);
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  /** One of the keys of {@code choices} (compared as written), or {@code fallback} when absent. */
+  <T> T choice(String key, T fallback, Map<String, T> choices) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    T chosen = value.isValueNode() ? choices.get(value.asText()) : null;
+    if (chosen == null) {
+      throw new ConfigException(
+          path(key),
+          describe(value) + " is not one of " + choices.keySet().stream().sorted().toList());
+    }
+    return chosen;
+  }
+
+  List<Double> numbers(String key) {
+    List<Double> out = new ArrayList<>();
+    for (ConfigNode item : list(key)) {
+      if (!item.node.isNumber()) {
+        throw new ConfigException(item.path, describe(item.node) + " is not a number");
+      }
+      out.add(item.node.doubleValue());
+    }
+    return out;
+  }
+
+  List<Integer> positiveIntegers(String key) {
+    List<Integer> out = new ArrayList<>();
+    for (ConfigNode item : list(key)) {
+      if (!item.node.isIntegralNumber() || item.node.intValue() <= 0) {
+        throw new ConfigException(item.path, describe(item.node) + " is not a positive integer");
+      }
+      out.add(item.node.intValue());
+    }
+    return out;
+  }
+
+  List<String> strings(String key) {
+    List<String> out = new ArrayList<>();
+    for (ConfigNode item : list(key)) {
+      if (!item.node.isTextual() || item.node.asText().isBlank()) {
+        throw new ConfigException(item.path, describe(item.node) + " is not a non-empty string");
+      }
+      out.add(item.node.asText());
+    }
+    return out;
+  }
+
+  /** For a one-key mapping like {@code {window: {...}}}: the key. */
+  String singleKey() {
+    if (!node.isObject() || node.size() != 1) {
+      throw new ConfigException(
+          path, describe(node) + " is not a mapping with exactly one key (the stage kind)");
+    }
+    return node.fieldNames().next();
+  }
+
+  JsonNode raw() {
+    return node;
+  }
+
+  static String describe(JsonNode value) {
+    if (value == null || value.isMissingNode()) {
+      return "nothing";
+    }
+    if (value.isTextual()) {
+      return "\"" + value.asText() + "\"";
+    }
+    if (value.isObject()) {
+      return "a mapping";
+    }
+    if (value.isArray()) {
+      return "a list";
+    }
+    return value.toString();
+  }
+
+  private static String range(int n, int min, int max) {
+    if (n > max) {
+      return "an integer in [" + min + ", " + max + "]";
+    }
+    return switch (min) {
+      case 1 -> "a positive integer";
+      case 0 -> "a non-negative integer";
+      default -> "an integer in [" + min + ", " + max + "]";
+    };
+  }
+}

@@ -1,0 +1,152 @@
+package io.isthmus.agent.pipeline;
+
+import io.isthmus.agent.config.ConfigException;
+import io.isthmus.agent.config.PipelineConfig;
+import io.isthmus.agent.config.PostStageConfig;
+import io.isthmus.agent.metrics.PipelineMetrics;
+import io.isthmus.agent.pipeline.post.DetectionsPost;
+import io.isthmus.agent.pipeline.post.Postprocessor;
+import io.isthmus.agent.pipeline.post.RawPost;
+import io.isthmus.agent.pipeline.post.ScorePost;
+import io.isthmus.agent.pipeline.post.TopKPost;
+import io.isthmus.agent.pipeline.pre.Preprocessor;
+import io.isthmus.inference.Engines;
+import io.isthmus.inference.InferenceEngine;
+import io.isthmus.inference.InferenceException;
+import io.isthmus.inference.LoadedModel;
+import io.isthmus.inference.ModelOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Builds a {@link Pipeline} from its configuration: loads the model, checks the pre-processing
+ * shape against the model's input, warms the model up with one run, and wires queue and workers.
+ * Blocks for the length of the load: call it from a worker thread.
+ */
+public final class PipelineFactory {
+  private PipelineFactory() {}
+
+  /**
+   * @throws ConfigException when the model cannot be loaded or does not fit the pipeline (the
+   *     message names the pipeline, the model and the shapes)
+   */
+  public static Pipeline create(PipelineConfig config, ResultSink sink, PipelineMetrics metrics) {
+    String path = "pipelines[" + config.name() + "].model";
+    long start = System.nanoTime();
+    LoadedModel model = load(config, path);
+    try {
+      Preprocessor pre;
+      try {
+        pre = Preprocessor.of(config.pre());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("pipelines[" + config.name() + "].pre", e.getMessage(), e);
+      }
+      ModelBinding binding =
+          ModelBinding.bind(
+              config.name(),
+              model.signature(),
+              config.model().input().orElse(null),
+              pre.sampleShape());
+      Postprocessor post = post(config, model, path);
+      warmUp(model, binding, pre, path);
+      metrics.modelLoaded(config.model().name(), Duration.ofNanos(System.nanoTime() - start));
+      BatchProcessor processor =
+          new BatchProcessor(config, pre, model, binding, post, sink, metrics);
+      return new Pipeline(config, model, pre, processor, metrics);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  private static LoadedModel load(PipelineConfig config, String path) {
+    PipelineConfig.ModelSettings settings = config.model();
+    try {
+      InferenceEngine engine =
+          switch (settings.engine()) {
+            case AUTO -> Engines.forFile(settings.path());
+            case ONNXRUNTIME -> Engines.onnxRuntime();
+            case TFLITE -> Engines.tflite();
+          };
+      return engine.load(
+          settings.path(), ModelOptions.builder().intraOpThreads(settings.threads()).build());
+    } catch (InferenceException e) {
+      throw new ConfigException(
+          path + ".path",
+          "\"" + settings.path() + "\" cannot be loaded (" + e.code() + "): " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static void warmUp(
+      LoadedModel model, ModelBinding binding, Preprocessor pre, String path) {
+    long elements = 1;
+    for (long d : pre.sampleShape()) {
+      elements *= d;
+    }
+    try {
+      model.run(binding.stack(List.of(new float[(int) elements])));
+    } catch (InferenceException e) {
+      throw new ConfigException(path, "warm-up run failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static Postprocessor post(PipelineConfig config, LoadedModel model, String path) {
+    List<String> outputs = model.signature().outputNames();
+    int output = 0;
+    if (config.model().output().isPresent()) {
+      output = outputs.indexOf(config.model().output().get());
+      if (output < 0) {
+        throw new ConfigException(
+            path + ".output",
+            "\""
+                + config.model().output().get()
+                + "\" is not an output of the model, expected one of "
+                + outputs);
+      }
+    }
+    PostStageConfig post = config.post();
+    if (post instanceof PostStageConfig.Score s) {
+      return new ScorePost(output, s.threshold());
+    } else if (post instanceof PostStageConfig.TopK t) {
+      return new TopKPost(output, t.k(), labels(config, t));
+    } else if (post instanceof PostStageConfig.Detections d) {
+      DetectionsPost detections = new DetectionsPost(d);
+      for (int index : d.scoreOutputs()) {
+        checkIndex(config, outputs, index);
+      }
+      for (int index : d.boxOutputs()) {
+        checkIndex(config, outputs, index);
+      }
+      return detections;
+    }
+    return new RawPost();
+  }
+
+  private static void checkIndex(PipelineConfig config, List<String> outputs, int index) {
+    if (index >= outputs.size()) {
+      throw new ConfigException(
+          "pipelines[" + config.name() + "].post.detections",
+          "output index "
+              + index
+              + " is not below the model's "
+              + outputs.size()
+              + " outputs "
+              + outputs);
+    }
+  }
+
+  private static List<String> labels(PipelineConfig config, PostStageConfig.TopK topK) {
+    if (topK.labels().isEmpty()) {
+      return List.of();
+    }
+    try {
+      return Files.readAllLines(topK.labels().get()).stream().map(String::strip).toList();
+    } catch (IOException e) {
+      throw new ConfigException(
+          "pipelines[" + config.name() + "].post.labels", "cannot be read: " + e, e);
+    }
+  }
+}
