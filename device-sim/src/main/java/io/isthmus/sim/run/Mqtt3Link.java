@@ -46,6 +46,9 @@ final class Mqtt3Link implements MqttLink {
       MqttConnectOptions options = new MqttConnectOptions();
       options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
       options.setCleanSession(true);
+      if (NoDelaySocketFactory.forUri(config.brokerUri()) != null) {
+        options.setSocketFactory(NoDelaySocketFactory.forUri(config.brokerUri()));
+      }
       options.setAutomaticReconnect(false);
       options.setMaxInflight(65_535);
       options.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));

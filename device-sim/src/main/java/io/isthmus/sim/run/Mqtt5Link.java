@@ -59,6 +59,9 @@ final class Mqtt5Link implements MqttLink {
           });
       MqttConnectionOptions options = new MqttConnectionOptions();
       options.setCleanStart(true);
+      if (NoDelaySocketFactory.forUri(config.brokerUri()) != null) {
+        options.setSocketFactory(NoDelaySocketFactory.forUri(config.brokerUri()));
+      }
       options.setAutomaticReconnect(false);
       options.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
       client.connect(options).waitForCompletion(timeoutMs);

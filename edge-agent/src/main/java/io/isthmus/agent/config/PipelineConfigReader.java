@@ -107,7 +107,8 @@ final class PipelineConfigReader {
 
   private static BatchSettings batch(ConfigNode node) {
     node.allowOnly("max", "maxDelay");
-    Duration maxDelay = node.duration("maxDelay", Duration.ofMillis(2));
+    // 0 by default: batch what is already waiting, never hold an event back for company
+    Duration maxDelay = node.duration("maxDelay", Duration.ZERO);
     if (maxDelay.compareTo(Duration.ofSeconds(10)) > 0) {
       throw new ConfigException(node.path("maxDelay"), maxDelay + " is not at most 10s");
     }

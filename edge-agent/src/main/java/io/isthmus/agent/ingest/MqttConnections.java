@@ -1,7 +1,7 @@
 package io.isthmus.agent.ingest;
 
 import io.vertx.core.Vertx;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.SocketFactory;
 
 /** Creates {@link MqttConnection}s for the protocol version the options ask for. */
 public final class MqttConnections {
@@ -21,11 +21,14 @@ public final class MqttConnections {
     if (vertx == null || options == null) {
       throw new IllegalArgumentException("vertx and options must not be null");
     }
-    SSLSocketFactory tls = options.isTls() ? PemTls.socketFactory(options) : null;
+    SocketFactory sockets =
+        options.isTls()
+            ? NoDelaySockets.tls(PemTls.socketFactory(options))
+            : NoDelaySockets.plain();
     try {
       return switch (options.mqttVersion()) {
-        case V5 -> new Paho5Connection(vertx, options, tls);
-        case V3_1_1 -> new Paho3Connection(vertx, options, tls);
+        case V5 -> new Paho5Connection(vertx, options, sockets);
+        case V3_1_1 -> new Paho3Connection(vertx, options, sockets);
       };
     } catch (org.eclipse.paho.mqttv5.common.MqttException
         | org.eclipse.paho.client.mqttv3.MqttException e) {

@@ -26,7 +26,7 @@ final class Paho3Connection extends PahoConnection implements MqttCallback {
   private final MqttAsyncClient client;
   private final MqttConnectOptions connectOptions;
 
-  Paho3Connection(Vertx vertx, MqttOptions options, SocketFactory tls) throws MqttException {
+  Paho3Connection(Vertx vertx, MqttOptions options, SocketFactory sockets) throws MqttException {
     super(vertx, options);
     this.client =
         new MqttAsyncClient(options.serverUri(), options.clientId(), new MemoryPersistence());
@@ -40,8 +40,8 @@ final class Paho3Connection extends PahoConnection implements MqttCallback {
     connectOptions.setAutomaticReconnect(false); // PahoConnection reconnects with backoff
     options.username().ifPresent(connectOptions::setUserName);
     options.password().ifPresent(connectOptions::setPassword);
-    if (tls != null) {
-      connectOptions.setSocketFactory(tls);
+    connectOptions.setSocketFactory(sockets);
+    if (options.isTls()) {
       connectOptions.setHttpsHostnameVerificationEnabled(options.verifyHostname());
     }
   }

@@ -31,7 +31,7 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
   private final MqttAsyncClient client;
   private final MqttConnectionOptions connectOptions;
 
-  Paho5Connection(Vertx vertx, MqttOptions options, SocketFactory tls) throws MqttException {
+  Paho5Connection(Vertx vertx, MqttOptions options, SocketFactory sockets) throws MqttException {
     super(vertx, options);
     this.client =
         new MqttAsyncClient(options.serverUri(), options.clientId(), new MemoryPersistence());
@@ -57,8 +57,8 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
               connectOptions.setPassword(utf8);
               Arrays.fill(password, '\0');
             });
-    if (tls != null) {
-      connectOptions.setSocketFactory(tls);
+    connectOptions.setSocketFactory(sockets);
+    if (options.isTls()) {
       connectOptions.setHttpsHostnameVerificationEnabled(options.verifyHostname());
     }
   }

@@ -46,7 +46,7 @@ class AgentConfigReaderTest {
     assertThat(p.model().name()).isEqualTo("vibration-anomaly");
     assertThat(p.post()).isEqualTo(new PostStageConfig.Score(2.5));
     assertThat(p.queue()).isEqualTo(new PipelineConfig.QueueSettings(1024, Overload.DROP_OLDEST));
-    assertThat(p.batch()).isEqualTo(new PipelineConfig.BatchSettings(8, Duration.ofMillis(2)));
+    assertThat(p.batch()).isEqualTo(new PipelineConfig.BatchSettings(8, Duration.ZERO));
     assertThat(p.result().qos()).isZero();
   }
 
