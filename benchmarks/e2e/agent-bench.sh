@@ -27,7 +27,7 @@ agent_cp="edge-agent/target/isthmus-edge-agent-0.1.0-SNAPSHOT.jar:$(cat edge-age
 sim_cp="device-sim/target/isthmus-device-sim-0.1.0-SNAPSHOT.jar:$(cat device-sim/target/classpath.txt)"
 log="$(mktemp)"
 cleanup=()
-trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
+trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done' EXIT
 if [ "$own_broker" = 1 ]; then
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   mq_conf="$(mktemp)"
