@@ -23,7 +23,6 @@ done
 [ ${#rates[@]} -gt 0 ] || rates=(100 1000)
 cd "$root"
 ./mvnw -q -B -DskipTests install -pl edge-agent,device-sim -am >&2
-agent_cp="edge-agent/target/isthmus-edge-agent-0.1.0-SNAPSHOT.jar:$(cat edge-agent/target/classpath.txt)"
 sim_cp="device-sim/target/isthmus-device-sim-0.1.0-SNAPSHOT.jar:$(cat device-sim/target/classpath.txt)"
 log="$(mktemp)"
 cleanup=()
@@ -43,7 +42,8 @@ if [ "$own_broker" = 1 ]; then
   echo "own Mosquitto (set_tcp_nodelay true) on port $port" >&2
 fi
 start_ns=$(date +%s%N)
-java ${AGENT_JAVA_OPTS:-} -cp "$agent_cp" io.isthmus.agent.AgentMain --config "$config" >"$log" 2>&1 &
+# the launcher's JVM options (class data sharing, ONNX Runtime's unpacked natives, a small heap) are what is measured
+"$root/isthmus" agent --config "$config" >"$log" 2>&1 &
 agent=$!
 cleanup=("kill $agent 2>/dev/null; wait $agent 2>/dev/null; rm -f '$log'" "${cleanup[@]}")
 until grep -q '^isthmus agent ready:' "$log"; do
