@@ -1,5 +1,6 @@
 package io.isthmus.sim.run;
 
+import io.isthmus.protocol.mqtt.NoDelaySockets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -46,8 +47,8 @@ final class Mqtt3Link implements MqttLink {
       MqttConnectOptions options = new MqttConnectOptions();
       options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
       options.setCleanSession(true);
-      if (NoDelaySocketFactory.forUri(config.brokerUri()) != null) {
-        options.setSocketFactory(NoDelaySocketFactory.forUri(config.brokerUri()));
+      if (config.brokerUri().startsWith("tcp://")) {
+        options.setSocketFactory(NoDelaySockets.plain()); // TLS URIs keep Paho's own factory
       }
       options.setAutomaticReconnect(false);
       options.setMaxInflight(65_535);

@@ -1,5 +1,6 @@
 package io.isthmus.sim.run;
 
+import io.isthmus.protocol.mqtt.NoDelaySockets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -59,8 +60,8 @@ final class Mqtt5Link implements MqttLink {
           });
       MqttConnectionOptions options = new MqttConnectionOptions();
       options.setCleanStart(true);
-      if (NoDelaySocketFactory.forUri(config.brokerUri()) != null) {
-        options.setSocketFactory(NoDelaySocketFactory.forUri(config.brokerUri()));
+      if (config.brokerUri().startsWith("tcp://")) {
+        options.setSocketFactory(NoDelaySockets.plain()); // TLS URIs keep Paho's own factory
       }
       options.setAutomaticReconnect(false);
       options.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));

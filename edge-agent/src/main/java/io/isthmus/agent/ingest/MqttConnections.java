@@ -1,5 +1,6 @@
 package io.isthmus.agent.ingest;
 
+import io.isthmus.protocol.mqtt.NoDelaySockets;
 import io.vertx.core.Vertx;
 import javax.net.SocketFactory;
 

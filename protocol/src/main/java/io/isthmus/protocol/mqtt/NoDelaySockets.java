@@ -1,4 +1,4 @@
-package io.isthmus.agent.ingest;
+package io.isthmus.protocol.mqtt;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,20 +7,20 @@ import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Socket factories that turn Nagle's algorithm off. Paho leaves it on, and on the hot path that
- * holds back small MQTT packets (results, PUBACKs) until the peer's delayed ACK, some 40 ms on
- * Linux: measured as a 40 ms floor on end-to-end latency at low rates.
+ * Socket factories for MQTT clients that turn Nagle's algorithm off. Paho leaves it on, and on the
+ * hot path that holds back small MQTT packets (results, PUBACKs) until the peer's delayed ACK, up
+ * to 40 ms on Linux (see docs/benchmarks.md). The agent and the simulator both use them.
  */
-final class NoDelaySockets {
+public final class NoDelaySockets {
   private NoDelaySockets() {}
 
-  /** Plain TCP. */
-  static SocketFactory plain() {
+  /** Plain TCP, for tcp:// URIs. */
+  public static SocketFactory plain() {
     return new Plain(SocketFactory.getDefault());
   }
 
   /** TLS over {@code tls}; Paho requires an {@link SSLSocketFactory} for ssl:// URIs. */
-  static SSLSocketFactory tls(SSLSocketFactory tls) {
+  public static SSLSocketFactory tls(SSLSocketFactory tls) {
     return new Tls(tls);
   }
 
