@@ -92,7 +92,8 @@ public final class EdgeAgent {
     }
     loads.add(httpStarted);
     loads.add(brokerAndMqtt);
-    return Future.all(loads).compose(v -> subscribe());
+    // join, not all: on a failure every load settles first, so stop() closes what loaded late
+    return Future.join(loads).compose(v -> subscribe());
   }
 
   private MqttConnection createConnection() {
@@ -162,7 +163,15 @@ public final class EdgeAgent {
             () ->
                 vertx.executeBlocking(
                     () -> {
-                      pipelines.forEach(Pipeline::close);
+                      for (Pipeline p : pipelines) {
+                        try {
+                          p.close();
+                        } catch (RuntimeException e) {
+                          // one model that fails to close must not keep the others and the broker
+                          // open
+                          LOG.warn("pipeline={} did not close cleanly: {}", p.name(), e.toString());
+                        }
+                      }
                       if (broker != null) {
                         broker.stop();
                       }

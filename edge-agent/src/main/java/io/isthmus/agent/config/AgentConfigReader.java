@@ -83,6 +83,18 @@ public final class AgentConfigReader {
         throw new ConfigException(
             item.path("name"), "\"" + pipeline.name() + "\" is not unique among pipelines");
       }
+      for (PipelineConfig other : pipelines) {
+        if (other.topicFilter().equals(pipeline.topicFilter())) {
+          // one subscription per filter: the second pipeline would silently take the first's events
+          throw new ConfigException(
+              item.path("topic"),
+              "\""
+                  + pipeline.topicFilter()
+                  + "\" is already the topic of pipeline "
+                  + other.name()
+                  + ", expected one pipeline per topic");
+        }
+      }
       pipelines.add(pipeline);
     }
     return new AgentConfig(gatewayId, mqtt, broker, httpSettings, pipelines);

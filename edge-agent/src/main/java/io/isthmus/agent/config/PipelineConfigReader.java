@@ -57,6 +57,7 @@ final class PipelineConfigReader {
     }
     StageConfigReader.checkOrder(node.path("pre"), pre);
     ConfigNode post = node.child("post");
+    int workers = node.integer("workers", 1, 1, 64);
     return new PipelineConfig(
         name,
         stream,
@@ -72,7 +73,7 @@ final class PipelineConfigReader {
         post.isPresent() ? stages.post(post) : new PostStageConfig.Raw(),
         queue(node.child("queue")),
         batch(node.child("batch")),
-        node.integer("workers", 1, 1, 64),
+        workers,
         result(node.child("result")));
   }
 

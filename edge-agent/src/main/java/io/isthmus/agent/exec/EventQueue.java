@@ -76,6 +76,13 @@ public final class EventQueue {
     return batch;
   }
 
+  /** Empties the queue and returns how many events it held (for counting them at shutdown). */
+  public int discard() {
+    List<QueuedEvent> left = new java.util.ArrayList<>();
+    queue.drainTo(left);
+    return left.size();
+  }
+
   public int size() {
     return queue.size();
   }

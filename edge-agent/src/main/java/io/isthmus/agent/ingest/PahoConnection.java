@@ -169,25 +169,40 @@ abstract class PahoConnection implements MeteredMqttConnection {
             serverUri(),
             options.clientId(),
             attempts);
-    List<Subscription> subs = new ArrayList<>(subscriptions.values());
     Promise<Void> restored = Promise.promise();
+    restoreSubscriptions(1, restored);
+    return restored.future();
+  }
+
+  /**
+   * Sends every recorded subscription again; until the broker accepted them the connection is not
+   * ready, and a refusal is retried with the reconnect backoff while the connection stays up.
+   */
+  private void restoreSubscriptions(int round, Promise<Void> restored) {
+    List<Subscription> subs = new ArrayList<>(subscriptions.values());
     Future<Void> sent = subs.isEmpty() ? Future.succeededFuture() : pahoSubscribe(subs);
     onContext(
         sent,
         ar -> {
-          if (ar.failed()) {
-            LOG.atWarn()
-                .addKeyValue("broker", serverUri())
-                .log(
-                    "MQTT subscriptions not restored: broker={} filters={} reason={}",
-                    serverUri(),
-                    subscriptions.keySet(),
-                    describe(ar.cause()));
+          if (ar.succeeded() || closed || !pahoConnected()) {
+            ready = ar.succeeded() && pahoConnected();
+            restored.tryComplete();
+            return;
           }
-          ready = pahoConnected();
-          restored.complete();
+          ready = false;
+          long delay = backoff.delayMillis(round);
+          LOG.atWarn()
+              .addKeyValue("broker", serverUri())
+              .addKeyValue("delayMs", delay)
+              .log(
+                  "MQTT subscriptions not restored: broker={} filters={} reason={}; retrying in {} ms",
+                  serverUri(),
+                  subscriptions.keySet(),
+                  describe(ar.cause()),
+                  delay);
+          restored.tryComplete(); // the connection is up; readiness follows the retry
+          vertx.setTimer(delay, id -> restoreSubscriptions(round + 1, Promise.promise()));
         });
-    return restored.future();
   }
 
   /** Called by subclasses on Paho's thread when the connection drops. */
@@ -349,6 +364,9 @@ abstract class PahoConnection implements MeteredMqttConnection {
               });
         }
         return;
+      } catch (RuntimeException e) {
+        // anything else fails this publish alone (counted by its caller) and frees its place
+        sent.promise().tryFail(e);
       }
       waitingCount.decrementAndGet();
     }

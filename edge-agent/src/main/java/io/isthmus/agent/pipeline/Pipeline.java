@@ -128,7 +128,13 @@ public final class Pipeline implements AutoCloseable {
 
   /** Lets the workers drain the queue for up to {@code drain}; blocks. */
   public boolean stop(Duration drain) {
-    return workers.stop(drain);
+    boolean drained = workers.stop(drain);
+    // what the workers did not reach in time, or what the MQTT thread queued as they exited
+    int left = queue.discard();
+    if (left > 0) {
+      metrics.dropped(SHUTDOWN, left);
+    }
+    return drained;
   }
 
   /** Frees the model (waits for runs in progress). */

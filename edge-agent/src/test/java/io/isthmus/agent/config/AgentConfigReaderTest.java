@@ -65,6 +65,21 @@ class AgentConfigReaderTest {
   }
 
   @Test
+  void twoPipelinesOnOneTopicAreRefused() {
+    String yaml =
+        MINIMAL
+            + "  - name: second\n"
+            + "    stream: vibration\n"
+            + "    pre: [{window: {size: 128}}]\n"
+            + "    model: {path: m.onnx}\n";
+
+    assertThatThrownBy(() -> AgentConfigReader.parse(yaml, Path.of(".")))
+        .hasMessage(
+            "config error at pipelines[1].topic: \"sensors/+/vibration\" is already the topic of"
+                + " pipeline vibration, expected one pipeline per topic");
+  }
+
+  @Test
   void stagesParseIntoTheirRecords() {
     String yaml =
         MINIMAL.replace(
