@@ -14,27 +14,39 @@ import org.slf4j.LoggerFactory;
  * from the {@link EventQueue} and hands it to the {@link BatchHandler}. {@link #stop} lets them
  * drain the queue for up to a timeout, then interrupts them.
  */
-public final class PipelineWorkers {
+public final class PipelineWorkers<P> {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineWorkers.class);
   private static final Duration POLL = Duration.ofMillis(100);
 
-  /** Processes one batch; must turn every per-event failure into a counted rejection. */
-  @FunctionalInterface
-  public interface BatchHandler {
-    void handle(List<QueuedEvent> batch);
+  /**
+   * Processes one batch in two steps; both must turn every per-event failure into a counted
+   * rejection. {@link #prepare} runs in queue order (one worker at a time), so stateful
+   * pre-processing such as a per-device window sees each device's events in the order they came;
+   * {@link #run} (the model) runs on several workers at once.
+   */
+  public interface BatchHandler<P> {
+    P prepare(List<QueuedEvent> batch);
+
+    void run(P prepared);
   }
 
   private final String pipeline;
   private final EventQueue queue;
   private final BatchSettings batch;
-  private final BatchHandler handler;
+  private final BatchHandler<P> handler;
+  // held from taking a batch until it is prepared: keeps per-device order across workers
+  private final Object inOrder = new Object();
   private final List<Thread> threads = new ArrayList<>();
   private final CountDownLatch exited;
   private volatile boolean stopping;
   private volatile boolean started;
 
   public PipelineWorkers(
-      String pipeline, int workers, EventQueue queue, BatchSettings batch, BatchHandler handler) {
+      String pipeline,
+      int workers,
+      EventQueue queue,
+      BatchSettings batch,
+      BatchHandler<P> handler) {
     this.pipeline = pipeline;
     this.queue = queue;
     this.batch = batch;
@@ -55,9 +67,15 @@ public final class PipelineWorkers {
   private void loop() {
     try {
       while (!stopping || queue.size() > 0) {
-        List<QueuedEvent> events = queue.takeBatch(batch.max(), POLL, batch.maxDelay());
-        if (!events.isEmpty()) {
-          handler.handle(events);
+        P prepared = null;
+        synchronized (inOrder) {
+          List<QueuedEvent> events = queue.takeBatch(batch.max(), POLL, batch.maxDelay());
+          if (!events.isEmpty()) {
+            prepared = handler.prepare(events);
+          }
+        }
+        if (prepared != null) {
+          handler.run(prepared);
         }
       }
     } catch (InterruptedException e) {

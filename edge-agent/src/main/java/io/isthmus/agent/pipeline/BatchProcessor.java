@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * outputs per event and publish each result. Every failure of one event is a counted rejection with
  * a rate-limited log line; the worker serves on.
  */
-final class BatchProcessor implements PipelineWorkers.BatchHandler {
+final class BatchProcessor implements PipelineWorkers.BatchHandler<List<PreparedEvent>> {
   private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
 
   private final PipelineConfig config;
@@ -53,7 +53,7 @@ final class BatchProcessor implements PipelineWorkers.BatchHandler {
   }
 
   @Override
-  public void handle(List<QueuedEvent> batch) {
+  public List<PreparedEvent> prepare(List<QueuedEvent> batch) {
     long dequeued = System.nanoTime();
     List<PreparedEvent> ready = new ArrayList<>(batch.size());
     for (QueuedEvent queued : batch) {
@@ -61,14 +61,19 @@ final class BatchProcessor implements PipelineWorkers.BatchHandler {
       metrics.stage("queue", queueUs);
       prepare(queued, queueUs).ifPresent(ready::add);
     }
+    return ready;
+  }
+
+  @Override
+  public void run(List<PreparedEvent> ready) {
     if (ready.isEmpty()) {
       return;
     }
     if (binding.dynamicBatch()) {
-      run(ready);
+      runModel(ready);
     } else {
       for (PreparedEvent one : ready) {
-        run(List.of(one));
+        runModel(List.of(one));
       }
     }
   }
@@ -94,7 +99,7 @@ final class BatchProcessor implements PipelineWorkers.BatchHandler {
     return Optional.empty();
   }
 
-  private void run(List<PreparedEvent> events) {
+  private void runModel(List<PreparedEvent> events) {
     long start = System.nanoTime();
     Outputs outputs;
     try {

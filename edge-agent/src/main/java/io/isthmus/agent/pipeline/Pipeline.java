@@ -43,7 +43,7 @@ public final class Pipeline implements AutoCloseable {
   private final LoadedModel model;
   private final PipelineMetrics metrics;
   private final EventQueue queue;
-  private final PipelineWorkers workers;
+  private final PipelineWorkers<?> workers;
   private final MqttTopics topics;
   private final Preprocessor pre;
   private volatile boolean accepting = true;
@@ -61,7 +61,7 @@ public final class Pipeline implements AutoCloseable {
     metrics.declare(REJECT_REASONS, List.of(EventQueue.OVERLOAD));
     this.queue = new EventQueue(config.queue().capacity(), config.queue().overload(), metrics);
     this.workers =
-        new PipelineWorkers(config.name(), config.workers(), queue, config.batch(), processor);
+        new PipelineWorkers<>(config.name(), config.workers(), queue, config.batch(), processor);
     this.topics = MqttTopics.builder().sensorPrefix(sensorPrefix(config.topicFilter())).build();
   }
 
