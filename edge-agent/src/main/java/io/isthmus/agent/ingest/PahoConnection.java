@@ -372,6 +372,15 @@ abstract class PahoConnection implements MeteredMqttConnection {
     }
   }
 
+  /** Fails the publishes still waiting for an in-flight slot: nothing will send them now. */
+  private synchronized void failWaitingPublishes() {
+    PendingPublish p;
+    while ((p = waiting.pollFirst()) != null) {
+      p.promise().tryFail(closedException("publish to '" + p.topic() + "'"));
+      waitingCount.decrementAndGet();
+    }
+  }
+
   /** Called by subclasses on Paho's callback thread: routes by the original filters. */
   final void route(String topic, byte[] payload, int qos, String contentType) {
     long nanos = System.nanoTime();
@@ -427,6 +436,7 @@ abstract class PahoConnection implements MeteredMqttConnection {
                 if (!pahoClose()) {
                   LOG.debug("MQTT client closes after its connect attempt: {}", serverUri());
                 }
+                failWaitingPublishes();
                 LOG.atInfo()
                     .addKeyValue("broker", serverUri())
                     .log("MQTT disconnected: broker={}", serverUri());
