@@ -32,7 +32,10 @@ final class EchoAgent implements AutoCloseable {
     MqttTopics topics = MqttTopics.defaults();
     SensorEventJson eventJson = SensorEventJson.defaults();
     InferenceResultJson resultJson = InferenceResultJson.defaults();
-    client = new MqttAsyncClient(broker, "echo-agent", new MemoryPersistence());
+    // a fresh id per instance: Moquette can drop a new connection that takes over a closing session
+    client =
+        new MqttAsyncClient(
+            broker, "echo-agent-" + java.util.UUID.randomUUID(), new MemoryPersistence());
     client.setCallback(
         new MqttCallback() {
           @Override
