@@ -3,10 +3,9 @@ package io.isthmus.inference.tflite;
 import io.isthmus.inference.ExecutionProvider;
 import io.isthmus.inference.InferenceException;
 import io.isthmus.inference.InferenceException.Code;
-import io.isthmus.inference.LoadedModel;
-import io.isthmus.inference.ModelSignature;
 import io.isthmus.inference.Outputs;
 import io.isthmus.inference.Tensor;
+import io.isthmus.inference.internal.GuardedModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -17,24 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.tensorflow.lite.Interpreter;
 
 /**
  * A TFLite model. An {@link Interpreter} is not thread-safe, so this keeps a pool of up to {@code
  * poolSize} interpreters over the same model bytes; a run borrows one, blocking while all are busy.
  */
-final class TfLiteLoadedModel implements LoadedModel {
+final class TfLiteLoadedModel extends GuardedModel {
   private final ByteBuffer model; // TFLite reads the model in place: keep it reachable
   private final InterpreterFactory factory;
-  private final ModelSignature signature;
-  private final ExecutionProvider provider;
   private final int poolSize;
   private final BlockingQueue<Interpreter> idle = new LinkedBlockingQueue<>();
   private final List<Interpreter> all = new ArrayList<>();
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
 
   @FunctionalInterface
   interface InterpreterFactory {
@@ -47,51 +40,21 @@ final class TfLiteLoadedModel implements LoadedModel {
       Interpreter first,
       ExecutionProvider provider,
       int poolSize) {
+    super(TfLiteTypes.signature(first), provider);
     this.model = model;
     this.factory = factory;
-    this.provider = provider;
     this.poolSize = poolSize;
-    this.signature = TfLiteTypes.signature(first);
     all.add(first);
     idle.add(first);
   }
 
   @Override
-  public ModelSignature signature() {
-    lock.readLock().lock();
+  protected Outputs runOpen(Map<String, Tensor> inputs) throws InferenceException {
+    Interpreter interpreter = borrow();
     try {
-      ensureOpen();
-      return signature;
+      return run(interpreter, inputs);
     } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  @Override
-  public ExecutionProvider provider() {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      return provider;
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  @Override
-  public Outputs run(Map<String, Tensor> inputs) throws InferenceException {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      signature.validate(inputs);
-      Interpreter interpreter = borrow();
-      try {
-        return run(interpreter, inputs);
-      } finally {
-        idle.add(interpreter);
-      }
-    } finally {
-      lock.readLock().unlock();
+      idle.add(interpreter);
     }
   }
 
@@ -159,26 +122,11 @@ final class TfLiteLoadedModel implements LoadedModel {
   }
 
   @Override
-  public void close() {
-    lock.writeLock().lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      synchronized (all) {
-        all.forEach(Interpreter::close);
-        all.clear();
-      }
-      idle.clear();
-    } finally {
-      lock.writeLock().unlock();
+  protected void release() {
+    synchronized (all) {
+      all.forEach(Interpreter::close);
+      all.clear();
     }
-  }
-
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("Model is closed");
-    }
+    idle.clear();
   }
 }
