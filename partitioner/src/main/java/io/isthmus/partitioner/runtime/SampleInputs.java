@@ -1,0 +1,81 @@
+package io.isthmus.partitioner.runtime;
+
+import ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.isthmus.partitioner.graph.ElementTypes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded random inputs for a model's graph inputs: floating-point values uniform in [0, 1),
+ * integers uniform in [0, 10), booleans fair coin flips. Dimensions the model leaves open (a
+ * symbolic or missing size) take the given value, 1 for the representative shape.
+ */
+public final class SampleInputs {
+  private SampleInputs() {}
+
+  /**
+   * One random value per input.
+   *
+   * @throws IllegalArgumentException for an input that is no tensor or has an element type this
+   *     generator cannot fill (string, float16): such inputs must be given as files
+   */
+  public static Map<String, TensorData> random(
+      List<ValueInfoProto> inputs, long seed, long openDimension) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Map<String, TensorData> values = new LinkedHashMap<>();
+    for (ValueInfoProto input : inputs) {
+      values.put(input.getName(), random(input, random, openDimension));
+    }
+    return values;
+  }
+
+  /** The shape of {@code input} with open dimensions set to {@code openDimension}. */
+  public static long[] shape(ValueInfoProto input, long openDimension) {
+    TypeProto.Tensor type = input.getType().getTensorType();
+    List<Dimension> dims = type.getShape().getDimList();
+    long[] shape = new long[dims.size()];
+    for (int i = 0; i < shape.length; i++) {
+      Dimension d = dims.get(i);
+      shape[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : openDimension;
+    }
+    return shape;
+  }
+
+  private static TensorData random(ValueInfoProto input, SplittableRandom random, long open) {
+    if (!input.getType().hasTensorType()) {
+      throw new IllegalArgumentException(
+          "Input " + input.getName() + " is not a tensor; give its value as a file");
+    }
+    int elemType = input.getType().getTensorType().getElemType();
+    int size = ElementTypes.size(elemType);
+    long[] shape = shape(input, open);
+    long count = TensorData.elementCount(shape);
+    ByteBuffer b =
+        ByteBuffer.allocate((int) (count * Math.max(size, 0))).order(ByteOrder.LITTLE_ENDIAN);
+    for (long i = 0; i < count; i++) {
+      switch (ElementTypes.name(elemType)) {
+        case "float32" -> b.putFloat((float) random.nextDouble());
+        case "float64" -> b.putDouble(random.nextDouble());
+        case "int64", "uint64" -> b.putLong(random.nextInt(10));
+        case "int32", "uint32" -> b.putInt(random.nextInt(10));
+        case "int16", "uint16" -> b.putShort((short) random.nextInt(10));
+        case "int8", "uint8" -> b.put((byte) random.nextInt(10));
+        case "bool" -> b.put((byte) random.nextInt(2));
+        default ->
+            throw new IllegalArgumentException(
+                "Cannot make random values of type "
+                    + ElementTypes.name(elemType)
+                    + " for input "
+                    + input.getName()
+                    + "; give its value as a file");
+      }
+    }
+    return new TensorData(elemType, shape, b.array());
+  }
+}
