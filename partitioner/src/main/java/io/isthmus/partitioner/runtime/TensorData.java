@@ -5,7 +5,6 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.TensorInfo.OnnxTensorType;
 import io.isthmus.partitioner.graph.ElementTypes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,7 +51,8 @@ public final class TensorData {
     ByteBuffer buffer = tensor.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     byte[] bytes = new byte[buffer.remaining()];
     buffer.get(bytes);
-    return new TensorData(info.onnxType.value, info.getShape(), bytes);
+    String typeName = info.onnxType.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "");
+    return new TensorData(DataType.valueOf(typeName).getNumber(), info.getShape(), bytes);
   }
 
   /** The number of elements of {@code shape}. */
@@ -66,7 +66,6 @@ public final class TensorData {
 
   /** A new ONNX Runtime tensor with these elements; the caller closes it. */
   public OnnxTensor toOnnx(OrtEnvironment env) throws OrtException {
-    OnnxJavaType javaType = OnnxJavaType.mapFromOnnxTensorType(OnnxTensorType.mapFromInt(elemType));
     ByteBuffer buffer = ByteBuffer.allocateDirect(data.length).order(ByteOrder.nativeOrder());
     ByteBuffer source = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
@@ -75,7 +74,23 @@ public final class TensorData {
       throw new UnsupportedOperationException("Big-endian hosts are not supported");
     }
     buffer.rewind();
-    return OnnxTensor.createTensor(env, buffer, shape, javaType);
+    return switch (DataType.forNumber(elemType)) {
+      case FLOAT -> OnnxTensor.createTensor(env, buffer.asFloatBuffer(), shape);
+      case DOUBLE -> OnnxTensor.createTensor(env, buffer.asDoubleBuffer(), shape);
+      case INT64 -> OnnxTensor.createTensor(env, buffer.asLongBuffer(), shape);
+      case INT32 -> OnnxTensor.createTensor(env, buffer.asIntBuffer(), shape);
+      case INT16 -> OnnxTensor.createTensor(env, buffer.asShortBuffer(), shape);
+      case FLOAT16 ->
+          OnnxTensor.createTensor(env, buffer.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
+      case BFLOAT16 ->
+          OnnxTensor.createTensor(env, buffer.asShortBuffer(), shape, OnnxJavaType.BFLOAT16);
+      case INT8 -> OnnxTensor.createTensor(env, buffer, shape, OnnxJavaType.INT8);
+      case UINT8 -> OnnxTensor.createTensor(env, buffer, shape, OnnxJavaType.UINT8);
+      case BOOL -> OnnxTensor.createTensor(env, buffer, shape, OnnxJavaType.BOOL);
+      default ->
+          throw new UnsupportedOperationException(
+              "ONNX Runtime's Java API takes no " + ElementTypes.name(elemType) + " tensors");
+    };
   }
 
   /** The ONNX element type number. */

@@ -1,0 +1,53 @@
+package io.isthmus.partitioner.split;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isthmus.inference.testing.TestModels;
+import io.isthmus.partitioner.graph.Cut;
+import io.isthmus.partitioner.graph.CutFinder;
+import io.isthmus.partitioner.graph.ModelGraph;
+import io.isthmus.partitioner.runtime.TensorData;
+import io.isthmus.partitioner.verify.Verifier;
+import io.isthmus.partitioner.verify.VerifyReport;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every candidate cut of real models splits into a head and a tail that together compute what the
+ * full model computes, and that together hold every node exactly once.
+ */
+class RealModelSplitTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pp-ocr-cls", "blazeface-front-128", "oww-embedding"})
+  void everyCandidateCutSplitsIntoHalvesThatMatchTheFullModel(String id) throws Exception {
+    ModelGraph graph = ModelGraph.load(TestModels.require(id));
+    List<Cut> cuts = new CutFinder(graph).candidates();
+    assertThat(cuts).isNotEmpty();
+    double largest = 0;
+    try (Verifier verifier = Verifier.open(graph.model(), id)) {
+      List<Map<String, TensorData>> inputs = List.of(verifier.randomInputs(1));
+      for (Cut cut : cuts) {
+        SplitModels split = Splitter.split(graph, cut);
+        assertThat(split.head().getGraph().getNodeCount() + split.tail().getGraph().getNodeCount())
+            .as("nodes of head + tail at %s", cut.spec())
+            .isEqualTo(graph.nodes().size());
+        Set<String> names = new HashSet<>(cut.headNodes());
+        names.addAll(cut.tailNodes());
+        assertThat(names).hasSize(graph.nodes().size());
+        VerifyReport report =
+            verifier.verify(split.head().toByteArray(), split.tail().toByteArray(), inputs);
+        assertThat(report.maxDiffByOutput().keySet()).containsExactlyElementsOf(graph.outputs());
+        assertThat(report.maxDiff()).as("max diff at cut %s", cut.spec()).isLessThanOrEqualTo(1e-5);
+        largest = Math.max(largest, report.maxDiff());
+      }
+    }
+    System.out.printf(
+        "%s: %d nodes, %d cuts verified, largest difference %.3g%n",
+        id, graph.nodes().size(), cuts.size(), largest);
+  }
+}
