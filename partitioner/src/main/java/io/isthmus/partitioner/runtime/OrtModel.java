@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
@@ -39,6 +40,8 @@ public final class OrtModel implements AutoCloseable {
     try (SessionOptions options = new SessionOptions()) {
       options.setOptimizationLevel(OptLevel.NO_OPT);
       options.setIntraOpNumThreads(1);
+      // Unused initializers in the source model are worth no warning: the split drops them.
+      options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
       return new OrtModel(env.createSession(model, options), name);
     } catch (OrtException e) {
       throw new PartitionException(
