@@ -12,6 +12,7 @@ import io.isthmus.partitioner.inspect.Layer;
 import io.isthmus.partitioner.inspect.LayerTable;
 import io.isthmus.partitioner.inspect.NodeTimes;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code partition inspect MODEL}: the per-node table and, optionally, an SVG chart. */
 @Command(
@@ -30,6 +33,8 @@ import picocli.CommandLine.Parameters;
         "Print one line per node (op, output shape, bytes, edge/cloud ms, bytes of a cut after it)"
             + " and optionally write an SVG chart with the candidate cuts marked.")
 final class InspectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model.")
@@ -49,6 +54,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws PartitionException, IOException {
+    PrintWriter out = spec.commandLine().getOut();
     ModelGraph graph = ModelGraph.load(model);
     NodeTimes edge = profile == null ? null : NodeTimes.read(profile);
     NodeTimes cloud = cloudProfile == null ? null : NodeTimes.read(cloudProfile);
@@ -63,20 +69,20 @@ final class InspectCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("model", model.toString());
-      out.put("opsets", graph.opsets());
-      out.put("inputs", graph.inputs());
-      out.put("outputs", graph.outputs());
-      out.put("nodes", layers);
-      System.out.println(JSON.writeValueAsString(out));
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("model", model.toString());
+      report.put("opsets", graph.opsets());
+      report.put("inputs", graph.inputs());
+      report.put("outputs", graph.outputs());
+      report.put("nodes", layers);
+      out.println(JSON.writeValueAsString(report));
     } else {
-      System.out.printf(
+      out.printf(
           "%s: %d nodes, opsets %s, inputs %s, outputs %s, %d candidate cuts%n",
           model, layers.size(), graph.opsets(), graph.inputs(), graph.outputs(), cuts.size());
-      System.out.print(LayerTable.render(layers, cuts));
+      out.print(LayerTable.render(layers, cuts));
       if (svg != null) {
-        System.out.println("Wrote " + svg);
+        out.println("Wrote " + svg);
       }
     }
     return 0;

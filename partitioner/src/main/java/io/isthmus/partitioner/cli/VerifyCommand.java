@@ -9,6 +9,7 @@ import io.isthmus.partitioner.runtime.TensorData;
 import io.isthmus.partitioner.verify.InputFiles;
 import io.isthmus.partitioner.verify.Verifier;
 import io.isthmus.partitioner.verify.VerifyReport;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code partition verify MODEL --head H --tail T}: compares head→tail with the full model and
@@ -30,6 +33,8 @@ import picocli.CommandLine.Parameters;
         "Run the full model and head->tail on seeded random inputs (and on --input files) and"
             + " compare every output; exit 3 when one differs by more than 1e-5.")
 final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   /** Exit code when an output differs by more than the tolerance. */
   static final int MISMATCH = 3;
 
@@ -62,6 +67,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws PartitionException {
+    PrintWriter out = spec.commandLine().getOut();
     ModelProto full = OnnxModelFile.read(model);
     byte[] headBytes = OnnxModelFile.read(head).toByteArray();
     byte[] tailBytes = OnnxModelFile.read(tail).toByteArray();
@@ -78,8 +84,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
     report
         .maxDiffByOutput()
-        .forEach((name, diff) -> System.out.printf("%-30s max |diff| %.3g%n", name, diff));
-    System.out.printf(
+        .forEach((name, diff) -> out.printf("%-30s max |diff| %.3g%n", name, diff));
+    out.printf(
         "%s: largest difference %.3g over %d input sets (tolerance %.0e)%n",
         report.passed() ? "OK" : "MISMATCH", report.maxDiff(), report.runs(), report.tolerance());
     return report.passed() ? 0 : MISMATCH;
