@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Spec;
 final class CutsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin InputShapeOption inputShapes;
+
   @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model.")
   Path model;
 
@@ -34,7 +37,7 @@ final class CutsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws PartitionException, IOException {
     PrintWriter out = spec.commandLine().getOut();
-    ModelGraph graph = ModelGraph.load(model);
+    ModelGraph graph = ModelGraph.load(model, inputShapes.shapes());
     List<Cut> cuts = new CutFinder(graph).candidates();
     if (json) {
       out.println(InspectCommand.JSON.writeValueAsString(cuts));

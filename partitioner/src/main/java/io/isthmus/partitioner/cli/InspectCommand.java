@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Spec;
             + " and optionally write an SVG chart with the candidate cuts marked.")
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin InputShapeOption inputShapes;
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -55,7 +58,7 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws PartitionException, IOException {
     PrintWriter out = spec.commandLine().getOut();
-    ModelGraph graph = ModelGraph.load(model);
+    ModelGraph graph = ModelGraph.load(model, inputShapes.shapes());
     NodeTimes edge = profile == null ? null : NodeTimes.read(profile);
     NodeTimes cloud = cloudProfile == null ? null : NodeTimes.read(cloudProfile);
     List<Layer> layers = Layer.of(graph, edge, cloud);
@@ -81,6 +84,7 @@ final class InspectCommand implements Callable<Integer> {
           "%s: %d nodes, opsets %s, inputs %s, outputs %s, %d candidate cuts%n",
           model, layers.size(), graph.opsets(), graph.inputs(), graph.outputs(), cuts.size());
       out.print(LayerTable.render(layers, cuts));
+      out.flush();
       if (svg != null) {
         out.println("Wrote " + svg);
       }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Spec;
     description = "Split the model at the tensors of --cut into DIR/head.onnx and DIR/tail.onnx.")
 final class SplitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin InputShapeOption inputShapes;
 
   @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model.")
   Path model;
@@ -41,7 +44,7 @@ final class SplitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws PartitionException {
     PrintWriter out = spec.commandLine().getOut();
-    ModelGraph graph = ModelGraph.load(model);
+    ModelGraph graph = ModelGraph.load(model, inputShapes.shapes());
     Cut checked = new CutFinder(graph).cut(cut);
     SplitModels split = Splitter.split(graph, checked);
     split.write(dir);

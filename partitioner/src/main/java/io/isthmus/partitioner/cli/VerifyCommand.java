@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Spec;
             + " compare every output; exit 3 when one differs by more than 1e-5.")
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin InputShapeOption inputShapes;
 
   /** Exit code when an output differs by more than the tolerance. */
   static final int MISMATCH = 3;
@@ -72,7 +75,7 @@ final class VerifyCommand implements Callable<Integer> {
     byte[] headBytes = OnnxModelFile.read(head).toByteArray();
     byte[] tailBytes = OnnxModelFile.read(tail).toByteArray();
     VerifyReport report;
-    try (Verifier verifier = Verifier.open(full, model.toString())) {
+    try (Verifier verifier = Verifier.open(full, model.toString(), inputShapes.shapes())) {
       List<Map<String, TensorData>> sets = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
         sets.add(random(verifier, seed + i));
@@ -112,7 +115,7 @@ final class VerifyCommand implements Callable<Integer> {
     for (ValueInfoProto input : verifier.inputs()) {
       Path file = inputs.get(input.getName());
       if (file != null) {
-        values.put(input.getName(), InputFiles.read(input, file));
+        values.put(input.getName(), InputFiles.read(input, file, inputShapes.shapes()));
       }
     }
     if (values.size() < names.size()) {

@@ -3,6 +3,7 @@ package io.isthmus.partitioner.graph;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import io.isthmus.partitioner.PartitionException;
+import io.isthmus.partitioner.runtime.InputShapes;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,7 +43,17 @@ public final class ModelGraph {
    *     ONNX Runtime cannot run (see {@link OnnxModelFile#read})
    */
   public static ModelGraph load(Path path) throws PartitionException {
-    return of(OnnxModelFile.read(path), path.toString());
+    return load(path, InputShapes.NONE);
+  }
+
+  /**
+   * Reads the model at {@code path}; a run to measure shapes feeds inputs shaped by {@code shapes}.
+   *
+   * @throws PartitionException as {@link #load(Path)}, and {@link
+   *     PartitionException.Code#BAD_INPUT} when {@code shapes} names an input the model lacks
+   */
+  public static ModelGraph load(Path path, InputShapes shapes) throws PartitionException {
+    return of(OnnxModelFile.read(path), path.toString(), shapes);
   }
 
   /**
@@ -51,8 +62,19 @@ public final class ModelGraph {
    * @throws PartitionException as {@link #load}
    */
   public static ModelGraph of(ModelProto model, String source) throws PartitionException {
+    return of(model, source, InputShapes.NONE);
+  }
+
+  /**
+   * The graph of a parsed model, measured with inputs shaped by {@code shapes}.
+   *
+   * @throws PartitionException as {@link #load(Path, InputShapes)}
+   */
+  public static ModelGraph of(ModelProto model, String source, InputShapes shapes)
+      throws PartitionException {
     GraphScan scan = GraphScan.of(model.getGraph(), source);
-    return new ModelGraph(model, scan, TensorShapes.of(model, scan, source));
+    shapes.check(scan.inputs());
+    return new ModelGraph(model, scan, TensorShapes.of(model, scan, shapes, source));
   }
 
   /** The model as read. */

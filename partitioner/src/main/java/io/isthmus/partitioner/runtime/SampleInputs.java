@@ -14,23 +14,24 @@ import java.util.SplittableRandom;
 /**
  * Seeded random inputs for a model's graph inputs: floating-point values uniform in [0, 1),
  * integers uniform in [0, 10), booleans fair coin flips. Dimensions the model leaves open (a
- * symbolic or missing size) take the given value, 1 for the representative shape.
+ * symbolic or missing size) take the given value, 1 for the representative shape, unless {@link
+ * InputShapes} gives the input's whole shape.
  */
 public final class SampleInputs {
   private SampleInputs() {}
 
   /**
-   * One random value per input.
+   * One random value per input, shaped by {@code shapes} where it names the input.
    *
    * @throws IllegalArgumentException for an input that is no tensor or has an element type this
    *     generator cannot fill (string, float16): such inputs must be given as files
    */
   public static Map<String, TensorData> random(
-      List<ValueInfoProto> inputs, long seed, long openDimension) {
+      List<ValueInfoProto> inputs, InputShapes shapes, long seed, long openDimension) {
     SplittableRandom random = new SplittableRandom(seed);
     Map<String, TensorData> values = new LinkedHashMap<>();
     for (ValueInfoProto input : inputs) {
-      values.put(input.getName(), random(input, random, openDimension));
+      values.put(input.getName(), random(input, shapes.shape(input, openDimension), random));
     }
     return values;
   }
@@ -47,14 +48,13 @@ public final class SampleInputs {
     return shape;
   }
 
-  private static TensorData random(ValueInfoProto input, SplittableRandom random, long open) {
+  private static TensorData random(ValueInfoProto input, long[] shape, SplittableRandom random) {
     if (!input.getType().hasTensorType()) {
       throw new IllegalArgumentException(
           "Input " + input.getName() + " is not a tensor; give its value as a file");
     }
     int elemType = input.getType().getTensorType().getElemType();
     int size = ElementTypes.size(elemType);
-    long[] shape = shape(input, open);
     long count = TensorData.elementCount(shape);
     ByteBuffer b =
         ByteBuffer.allocate((int) (count * Math.max(size, 0))).order(ByteOrder.LITTLE_ENDIAN);

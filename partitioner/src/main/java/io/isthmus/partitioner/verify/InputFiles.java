@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.isthmus.partitioner.PartitionException;
 import io.isthmus.partitioner.PartitionException.Code;
 import io.isthmus.partitioner.graph.ElementTypes;
+import io.isthmus.partitioner.runtime.InputShapes;
 import io.isthmus.partitioner.runtime.SampleInputs;
 import io.isthmus.partitioner.runtime.TensorData;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * Reads a model input's value from a file. A {@code .npy} file (NumPy format 1.0-3.0, C order,
  * little-endian) carries its own dtype and shape, which must match the input's element type and
  * fixed dimensions. Any other file is raw little-endian elements of the input's element type (for
- * example a {@code .f32} of float32 values), shaped as the input with open dimensions 1.
+ * example a {@code .f32} of float32 values), shaped as the input with open dimensions 1, or as
+ * {@link InputShapes} gives it.
  */
 public final class InputFiles {
   private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -44,12 +46,13 @@ public final class InputFiles {
   private InputFiles() {}
 
   /**
-   * Reads {@code file} as the value of {@code input}.
+   * Reads {@code file} as the value of {@code input}; {@code shapes} shapes a raw file.
    *
    * @throws PartitionException {@link Code#BAD_INPUT} when the file cannot be read or does not fit
    *     the input
    */
-  public static TensorData read(ValueInfoProto input, Path file) throws PartitionException {
+  public static TensorData read(ValueInfoProto input, Path file, InputShapes shapes)
+      throws PartitionException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -62,7 +65,7 @@ public final class InputFiles {
         && Arrays.equals(Arrays.copyOf(bytes, NPY_MAGIC.length), NPY_MAGIC)) {
       return npy(input, file, bytes, elemType, expected);
     }
-    long[] shape = SampleInputs.shape(input, 1);
+    long[] shape = shapes.shape(input, 1);
     long size = TensorData.elementCount(shape) * ElementTypes.size(elemType);
     if (bytes.length != size) {
       throw bad(

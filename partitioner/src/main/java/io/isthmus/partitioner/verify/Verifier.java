@@ -3,6 +3,7 @@ package io.isthmus.partitioner.verify;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.isthmus.partitioner.PartitionException;
+import io.isthmus.partitioner.runtime.InputShapes;
 import io.isthmus.partitioner.runtime.OrtModel;
 import io.isthmus.partitioner.runtime.SampleInputs;
 import io.isthmus.partitioner.runtime.TensorData;
@@ -27,10 +28,12 @@ public final class Verifier implements AutoCloseable {
 
   private final OrtModel full;
   private final List<ValueInfoProto> inputs;
+  private final InputShapes shapes;
 
-  private Verifier(OrtModel full, List<ValueInfoProto> inputs) {
+  private Verifier(OrtModel full, List<ValueInfoProto> inputs, InputShapes shapes) {
     this.full = full;
     this.inputs = inputs;
+    this.shapes = shapes;
   }
 
   /**
@@ -39,6 +42,17 @@ public final class Verifier implements AutoCloseable {
    * @throws PartitionException when ONNX Runtime cannot load it
    */
   public static Verifier open(ModelProto model, String name) throws PartitionException {
+    return open(model, name, InputShapes.NONE);
+  }
+
+  /**
+   * Loads the full model; random inputs are shaped by {@code shapes} where it names them.
+   *
+   * @throws PartitionException when ONNX Runtime cannot load it, or {@code shapes} names an input
+   *     the model lacks
+   */
+  public static Verifier open(ModelProto model, String name, InputShapes shapes)
+      throws PartitionException {
     Set<String> initializers =
         model.getGraph().getInitializerList().stream()
             .map(t -> t.getName())
@@ -47,7 +61,8 @@ public final class Verifier implements AutoCloseable {
         model.getGraph().getInputList().stream()
             .filter(v -> !initializers.contains(v.getName()))
             .toList();
-    return new Verifier(OrtModel.open(model.toByteArray(), name), inputs);
+    shapes.check(inputs.stream().map(ValueInfoProto::getName).toList());
+    return new Verifier(OrtModel.open(model.toByteArray(), name), inputs, shapes);
   }
 
   /** The full model's graph inputs (initializers left out). */
@@ -56,12 +71,13 @@ public final class Verifier implements AutoCloseable {
   }
 
   /**
-   * Seeded random values for every graph input, open dimensions 1 (see {@link SampleInputs}).
+   * Seeded random values for every graph input, open dimensions 1 unless the input shapes given to
+   * {@link #open(ModelProto, String, InputShapes)} say otherwise (see {@link SampleInputs}).
    *
    * @throws IllegalArgumentException for an input random values cannot fill
    */
   public Map<String, TensorData> randomInputs(long seed) {
-    return SampleInputs.random(inputs, seed, 1);
+    return SampleInputs.random(inputs, shapes, seed, 1);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.isthmus.inference.testing.TestModels;
 import io.isthmus.partitioner.graph.Cut;
 import io.isthmus.partitioner.graph.CutFinder;
 import io.isthmus.partitioner.graph.ModelGraph;
+import io.isthmus.partitioner.runtime.InputShapes;
 import io.isthmus.partitioner.runtime.TensorData;
 import io.isthmus.partitioner.verify.Verifier;
 import io.isthmus.partitioner.verify.VerifyReport;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every candidate cut of real models splits into a head and a tail that together compute what the
@@ -23,13 +24,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RealModelSplitTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"pp-ocr-cls", "blazeface-front-128", "oww-embedding"})
-  void everyCandidateCutSplitsIntoHalvesThatMatchTheFullModel(String id) throws Exception {
-    ModelGraph graph = ModelGraph.load(TestModels.require(id));
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "pp-ocr-cls|",
+        "blazeface-front-128|",
+        "oww-embedding|",
+        // the mel front end's input is [?, ?] and its STFT needs at least one window of samples
+        "oww-melspectrogram|input=1,1760"
+      })
+  void everyCandidateCutSplitsIntoHalvesThatMatchTheFullModel(String id, String inputShape)
+      throws Exception {
+    InputShapes shapes =
+        inputShape == null ? InputShapes.NONE : InputShapes.parse(List.of(inputShape));
+    ModelGraph graph = ModelGraph.load(TestModels.require(id), shapes);
     List<Cut> cuts = new CutFinder(graph).candidates();
     assertThat(cuts).isNotEmpty();
     double largest = 0;
-    try (Verifier verifier = Verifier.open(graph.model(), id)) {
+    try (Verifier verifier = Verifier.open(graph.model(), id, shapes)) {
       List<Map<String, TensorData>> inputs = List.of(verifier.randomInputs(1));
       for (Cut cut : cuts) {
         SplitModels split = Splitter.split(graph, cut);
