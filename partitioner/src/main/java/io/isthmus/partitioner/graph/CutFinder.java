@@ -29,8 +29,17 @@ import java.util.Set;
 public final class CutFinder {
   private final ModelGraph graph;
 
+  /** Graph inputs and the outputs of nodes that read them, directly or not. */
+  private final Set<String> inputDependent = new HashSet<>();
+
   public CutFinder(ModelGraph graph) {
     this.graph = graph;
+    inputDependent.addAll(graph.inputs());
+    for (GraphNode node : graph.nodes()) {
+      if (node.inputs().stream().anyMatch(inputDependent::contains)) {
+        inputDependent.addAll(node.outputs());
+      }
+    }
   }
 
   /** Every candidate cut, in order of position; both halves have at least one node. */
@@ -43,7 +52,7 @@ public final class CutFinder {
       Set<String> frontier = new LinkedHashSet<>();
       for (int i = 0; i <= k; i++) {
         for (String output : nodes.get(i).outputs()) {
-          if (readOutside(output, prefix)) {
+          if (inputDependent.contains(output) && readOutside(output, prefix)) {
             frontier.add(output);
           }
         }

@@ -3,6 +3,11 @@ package io.isthmus.partitioner.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.isthmus.partitioner.PartitionException;
 import io.isthmus.partitioner.PartitionException.Code;
 import io.isthmus.partitioner.testing.TestGraphs;
@@ -39,6 +44,33 @@ class CutFinderTest {
     CutFinder finder = new CutFinder(ModelGraph.of(TestGraphs.chainWithWeights(), "chain"));
 
     assertThat(finder.candidates()).extracting(Cut::spec).containsExactly("m", "r");
+  }
+
+  @Test
+  void constantsAloneMakeNoCandidateAndGoWithTheHalfThatReadsThem() throws Exception {
+    // GIVEN Constant K first in the file: x -> R(Relu) -> r; K -> k; D(Add r, k) -> y
+    ModelProto model =
+        TestGraphs.model(
+            GraphProto.newBuilder()
+                .addInput(TestGraphs.input("x", DataType.FLOAT, 1, 3))
+                .addNode(
+                    TestGraphs.node("Constant", "K", List.of(), "k").toBuilder()
+                        .addAttribute(
+                            AttributeProto.newBuilder()
+                                .setName("value")
+                                .setType(AttributeType.TENSOR)
+                                .setT(TestGraphs.floats("kv", 1, 2, 3))))
+                .addNode(TestGraphs.node("Relu", "R", List.of("x"), "r"))
+                .addNode(TestGraphs.node("Add", "D", List.of("r", "k"), "y"))
+                .addOutput(TestGraphs.input("y", DataType.FLOAT, 1, 3))
+                .build());
+    CutFinder finder = new CutFinder(ModelGraph.of(model, "constant"));
+
+    List<Cut> cuts = finder.candidates();
+
+    assertThat(cuts).extracting(Cut::spec).containsExactly("r");
+    assertThat(cuts.get(0).headNodes()).containsExactly("R");
+    assertThat(cuts.get(0).tailNodes()).containsExactly("K", "D");
   }
 
   @Test

@@ -27,7 +27,7 @@ class RealModelSplitTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "pp-ocr-cls|",
+        "pp-ocr-cls|x=1,3,48,192",
         "blazeface-front-128|",
         "oww-embedding|",
         // the mel front end's input is [?, ?] and its STFT needs at least one window of samples
