@@ -43,6 +43,12 @@ record GraphScan(
     }
     List<String> outputs = graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
     List<String> ids = NodeIds.of(graph);
+    if (new HashSet<>(ids).size() != ids.size()) {
+      throw invalid(
+          source,
+          "a node's name equals the <opType>_<index> id of an unnamed node, so node ids collide;"
+              + " rename that node");
+    }
     List<GraphNode> fileOrder = new ArrayList<>();
     Map<String, String> subgraphTensors = new HashMap<>();
     for (int i = 0; i < graph.getNodeCount(); i++) {

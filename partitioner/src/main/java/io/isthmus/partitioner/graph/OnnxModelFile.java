@@ -8,7 +8,8 @@ import io.isthmus.partitioner.PartitionException.Code;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Reads an ONNX model file and checks that the partitioner can work with it: a {@code ModelProto}
@@ -16,12 +17,24 @@ import java.util.Map;
  * runs, which verifies the split halves).
  */
 public final class OnnxModelFile {
-  /** Supported operator-set domains and their lowest and highest version, both inclusive. */
-  public static final Map<String, long[]> SUPPORTED_OPSETS =
-      Map.of(
-          "ai.onnx", new long[] {7, 23},
-          "ai.onnx.ml", new long[] {1, 5},
-          "com.microsoft", new long[] {1, 1});
+  /** An operator-set domain and the versions of it that are supported, both inclusive. */
+  public record OpsetRange(String domain, long min, long max) {
+    boolean contains(long version) {
+      return version >= min && version <= max;
+    }
+
+    @Override
+    public String toString() {
+      return domain + " " + (min == max ? Long.toString(min) : min + "-" + max);
+    }
+  }
+
+  /** The supported operator sets. */
+  public static final List<OpsetRange> SUPPORTED_OPSETS =
+      List.of(
+          new OpsetRange("ai.onnx", 7, 23),
+          new OpsetRange("ai.onnx.ml", 1, 5),
+          new OpsetRange("com.microsoft", 1, 1));
 
   private OnnxModelFile() {}
 
@@ -75,8 +88,10 @@ public final class OnnxModelFile {
   private static void checkOpset(OperatorSetIdProto opset, String source)
       throws PartitionException {
     String domain = domain(opset.getDomain());
-    long[] range = SUPPORTED_OPSETS.get(domain);
-    if (range == null || opset.getVersion() < range[0] || opset.getVersion() > range[1]) {
+    boolean supported =
+        SUPPORTED_OPSETS.stream()
+            .anyMatch(r -> r.domain().equals(domain) && r.contains(opset.getVersion()));
+    if (!supported) {
       throw new PartitionException(
           Code.UNSUPPORTED_OPSET,
           source
@@ -84,8 +99,11 @@ public final class OnnxModelFile {
               + domain
               + " version "
               + opset.getVersion()
-              + ", which the partitioner does not support. Supported: ai.onnx 7-23, ai.onnx.ml"
-              + " 1-5, com.microsoft 1. Convert the model to a supported opset (for example with"
+              + ", which the partitioner does not support. Supported: "
+              + SUPPORTED_OPSETS.stream()
+                  .map(OpsetRange::toString)
+                  .collect(Collectors.joining(", "))
+              + ". Convert the model to a supported opset (for example with"
               + " onnx.version_converter) and try again.");
     }
   }

@@ -1,5 +1,6 @@
 package io.isthmus.partitioner.runtime;
 
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -9,13 +10,14 @@ import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
  * Seeded random inputs for a model's graph inputs: floating-point values uniform in [0, 1),
- * integers uniform in [0, 10), booleans fair coin flips. Dimensions the model leaves open (a
- * symbolic or missing size) take the given value, 1 for the representative shape, unless {@link
- * InputShapes} gives the input's whole shape.
+ * integers 0 or 1 (valid as token ids, attention masks and segment ids), booleans fair coin flips.
+ * Dimensions the model leaves open (a symbolic or missing size) take the given value, 1 for the
+ * representative shape, unless {@link InputShapes} gives the input's whole shape.
  */
 public final class SampleInputs {
   private SampleInputs() {}
@@ -58,15 +60,16 @@ public final class SampleInputs {
     long count = TensorData.elementCount(shape);
     ByteBuffer b =
         ByteBuffer.allocate((int) (count * Math.max(size, 0))).order(ByteOrder.LITTLE_ENDIAN);
+    DataType type = Objects.requireNonNullElse(DataType.forNumber(elemType), DataType.UNDEFINED);
     for (long i = 0; i < count; i++) {
-      switch (ElementTypes.name(elemType)) {
-        case "float32" -> b.putFloat((float) random.nextDouble());
-        case "float64" -> b.putDouble(random.nextDouble());
-        case "int64", "uint64" -> b.putLong(random.nextInt(10));
-        case "int32", "uint32" -> b.putInt(random.nextInt(10));
-        case "int16", "uint16" -> b.putShort((short) random.nextInt(10));
-        case "int8", "uint8" -> b.put((byte) random.nextInt(10));
-        case "bool" -> b.put((byte) random.nextInt(2));
+      switch (type) {
+        case FLOAT -> b.putFloat((float) random.nextDouble());
+        case DOUBLE -> b.putDouble(random.nextDouble());
+        case INT64, UINT64 -> b.putLong(random.nextInt(2));
+        case INT32, UINT32 -> b.putInt(random.nextInt(2));
+        case INT16, UINT16 -> b.putShort((short) random.nextInt(2));
+        case INT8, UINT8 -> b.put((byte) random.nextInt(2));
+        case BOOL -> b.put((byte) random.nextInt(2));
         default ->
             throw new IllegalArgumentException(
                 "Cannot make random values of type "
