@@ -154,6 +154,44 @@ public final class CutFinder {
     return cut;
   }
 
+  /**
+   * The cut whose head is exactly {@code headNodeIds}, for planners that choose a set of nodes (for
+   * example the source side of a minimum s-t cut) rather than a set of tensors.
+   *
+   * @throws PartitionException {@link Code#UNKNOWN_TENSOR} for an id that is no node of the graph,
+   *     {@link Code#CUT_NOT_SEPARATING} when a head node reads a tensor a tail node computes, or
+   *     when the head or the tail would be empty
+   */
+  public Cut cutAtHead(Collection<String> headNodeIds) throws PartitionException {
+    Set<String> head = new HashSet<>(headNodeIds);
+    for (String id : head) {
+      GraphNode node = graph.node(id);
+      if (node == null) {
+        throw new PartitionException(
+            Code.UNKNOWN_TENSOR, "The graph has no node with id " + id + " (see NodeIds)");
+      }
+      for (String input : node.inputs()) {
+        String producer = graph.producer(input);
+        if (producer != null && !head.contains(producer)) {
+          throw notSeparating(
+              "Head node "
+                  + id
+                  + " reads tensor "
+                  + input
+                  + ", which tail node "
+                  + producer
+                  + " computes. Put "
+                  + producer
+                  + " in the head too");
+        }
+      }
+    }
+    if (head.isEmpty() || head.size() == graph.nodes().size()) {
+      throw notSeparating("The head or the tail would be empty");
+    }
+    return forHead(head);
+  }
+
   /** The cut whose head is {@code head}, an ancestor-closed set of node ids. */
   private Cut forHead(Set<String> head) {
     List<String> tensors = new ArrayList<>();

@@ -83,6 +83,20 @@ class CutFinderTest {
   }
 
   @Test
+  void aHeadNodeSetGivesTheSameCutAsItsTensors() throws Exception {
+    CutFinder finder = new CutFinder(ModelGraph.of(TestGraphs.diamond(), "diamond"));
+
+    assertThat(finder.cutAtHead(List.of("A", "C"))).isEqualTo(finder.cut(List.of("a", "c")));
+    assertThat(finder.cutAtHead(List.of("A", "C")).tensors()).containsExactly("a", "c");
+    assertThatThrownBy(() -> finder.cutAtHead(List.of("B")))
+        .isInstanceOfSatisfying(
+            PartitionException.class, e -> assertThat(e.code()).isEqualTo(Code.CUT_NOT_SEPARATING))
+        .hasMessageContaining("Head node B reads tensor a, which tail node A computes");
+    assertThatThrownBy(() -> finder.cutAtHead(List.of("A", "B", "C", "D")))
+        .hasMessageContaining("would be empty");
+  }
+
+  @Test
   void graphInputsTheTailReadsArePassedThroughAndCounted() throws Exception {
     CutFinder finder = new CutFinder(ModelGraph.of(TestGraphs.skip(), "skip"));
 

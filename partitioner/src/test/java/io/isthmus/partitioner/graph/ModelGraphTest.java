@@ -95,6 +95,20 @@ class ModelGraphTest {
   }
 
   @Test
+  void refusesANodeNameThatCollidesWithAGeneratedId() {
+    GraphProto graph =
+        TestGraphs.diamond().getGraph().toBuilder()
+            .setNode(0, node("Relu", "", List.of("x"), "a"))
+            .setNode(1, node("Sigmoid", "Relu_0", List.of("a"), "b"))
+            .build();
+
+    assertThatThrownBy(() -> ModelGraph.of(TestGraphs.model(graph), "collide"))
+        .isInstanceOfSatisfying(
+            PartitionException.class, e -> assertThat(e.code()).isEqualTo(Code.NOT_ONNX))
+        .hasMessageContaining("node ids collide");
+  }
+
+  @Test
   void rejectsAFileThatIsNoOnnxModel() throws Exception {
     Path text = dir.resolve("notes.onnx");
     Files.writeString(text, "this is not a model\n", StandardCharsets.UTF_8);
