@@ -40,7 +40,8 @@ public final class TraceGenerator {
     double t = 0;
     boolean on = false;
     while (t < durationSeconds) {
-      double end = Math.min(durationSeconds, t + exponential(on ? meanOnSeconds : meanOffSeconds));
+      double end =
+          Math.min(durationSeconds, t + exponential(1 / (on ? meanOnSeconds : meanOffSeconds)));
       double rate = on ? burstRate : baseRate;
       for (double a = t + exponential(rate); a < end; a += exponential(rate)) {
         if (n == times.length) {
