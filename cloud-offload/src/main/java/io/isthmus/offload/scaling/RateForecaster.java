@@ -67,16 +67,24 @@ final class RateForecaster {
     if (variance == 0) {
       return 0;
     }
-    int best = 0;
-    double bestCorrelation = parameters.seasonCorrelation();
-    for (int lag = parameters.minSeasonWindows(); lag <= n / 2; lag++) {
+    // A season is a peak of the autocorrelation: a trend alone makes it high but falling at every
+    // lag.
+    int maxLag = n / 2;
+    double[] correlation = new double[maxLag + 2];
+    for (int lag = parameters.minSeasonWindows() - 1; lag <= maxLag + 1 && lag < n; lag++) {
       double sum = 0;
       for (int i = 0; i + lag < n; i++) {
         sum += (x[i] - mean) * (x[i + lag] - mean);
       }
-      double correlation = sum / variance;
-      if (correlation > bestCorrelation) {
-        bestCorrelation = correlation;
+      correlation[lag] = sum / variance;
+    }
+    int best = 0;
+    double bestCorrelation = parameters.seasonCorrelation();
+    for (int lag = parameters.minSeasonWindows(); lag <= maxLag; lag++) {
+      boolean peak =
+          correlation[lag] > correlation[lag - 1] && correlation[lag] >= correlation[lag + 1];
+      if (peak && correlation[lag] > bestCorrelation) {
+        bestCorrelation = correlation[lag];
         best = lag;
       }
     }

@@ -13,7 +13,7 @@ package io.isthmus.offload.scaling;
  * @param lowUtilisation utilisation under which the adaptive policy counts a window as idle
  *     (default 0.5)
  * @param lowUtilisationWindows K, idle windows in a row before the adaptive policy steps down
- *     (default 3)
+ *     (default 6: a minute of 10 s windows)
  * @param stepDown concurrency removed per idle window once K is reached (default 1)
  * @param controlIntervalSeconds length of a control window (default 10 s)
  * @param coldStartSeconds time an instance takes to become warm; the predictive policy looks this
@@ -77,7 +77,7 @@ public record ScalingParameters(
 
   /** The documented defaults. */
   public static ScalingParameters defaults() {
-    return new ScalingParameters(0.3, 100, 1, 1.5, 0.5, 3, 1, 10, 2, 0.5, 0.1, 0.3, 3, 0.5, 360);
+    return new ScalingParameters(0.3, 100, 1, 1.5, 0.5, 6, 1, 10, 2, 0.5, 0.1, 0.3, 3, 0.5, 360);
   }
 
   /** A copy with another p95 objective. */

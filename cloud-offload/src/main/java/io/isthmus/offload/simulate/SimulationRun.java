@@ -83,12 +83,19 @@ final class SimulationRun {
       int busy = 0;
       int warm = 0;
       int provisioned = 0;
+      int busyProvisioned = 0;
+      int warmProvisioned = 0;
       for (Instance instance : instances) {
         busy += instance.active;
         warm += instance.warm ? 1 : 0;
-        provisioned += instance.provisioned ? 1 : 0;
+        if (instance.provisioned) {
+          provisioned++;
+          busyProvisioned += instance.active;
+          warmProvisioned += instance.warm ? 1 : 0;
+        }
       }
-      window.elapse(dt, busy, warm * platform.instanceConcurrency());
+      int slots = platform.instanceConcurrency();
+      window.elapse(dt, busy, warm * slots, busyProvisioned, warmProvisioned * slots);
       provisionedGbSeconds += dt * provisioned * platform.memoryGb();
     }
     now = time;

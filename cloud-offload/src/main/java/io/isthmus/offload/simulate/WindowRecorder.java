@@ -12,6 +12,8 @@ final class WindowRecorder {
   private double[] latencies = new double[64];
   private double busySlotSeconds;
   private double warmSlotSeconds;
+  private double busyProvisionedSlotSeconds;
+  private double provisionedSlotSeconds;
 
   void arrival(boolean cold) {
     arrivals++;
@@ -28,10 +30,19 @@ final class WindowRecorder {
     serviceSum += serviceSeconds;
   }
 
-  /** Adds {@code seconds} of time with the given busy and warm request slots. */
-  void elapse(double seconds, int busySlots, int warmSlots) {
+  /**
+   * Adds {@code seconds} of time with the given busy and warm request slots, all and provisioned.
+   */
+  void elapse(
+      double seconds,
+      int busySlots,
+      int warmSlots,
+      int busyProvisionedSlots,
+      int provisionedSlots) {
     busySlotSeconds += seconds * busySlots;
     warmSlotSeconds += seconds * warmSlots;
+    busyProvisionedSlotSeconds += seconds * busyProvisionedSlots;
+    provisionedSlotSeconds += seconds * provisionedSlots;
   }
 
   int arrivals() {
@@ -48,7 +59,7 @@ final class WindowRecorder {
             completions == 0 ? Double.NaN : serviceSum / completions,
             Percentiles.of(latencies, completions, 0.95),
             coldStarts,
-            warmSlotSeconds == 0 ? 0 : busySlotSeconds / warmSlotSeconds,
+            utilisation(),
             provisioned);
     arrivals = 0;
     coldStarts = 0;
@@ -56,6 +67,18 @@ final class WindowRecorder {
     serviceSum = 0;
     busySlotSeconds = 0;
     warmSlotSeconds = 0;
+    busyProvisionedSlotSeconds = 0;
+    provisionedSlotSeconds = 0;
     return metrics;
+  }
+
+  // Of the provisioned slots when there were any (as Lambda's ProvisionedConcurrencyUtilization),
+  // else of
+  // all warm slots.
+  private double utilisation() {
+    if (provisionedSlotSeconds > 0) {
+      return busyProvisionedSlotSeconds / provisionedSlotSeconds;
+    }
+    return warmSlotSeconds == 0 ? 0 : busySlotSeconds / warmSlotSeconds;
   }
 }
