@@ -204,9 +204,8 @@ public final class SvgChart {
   }
 
   private static String format(double value) {
-    return value >= 10
-        ? String.format(Locale.ROOT, "%.0f", value)
-        : String.format(Locale.ROOT, "%.3g", value);
+    boolean whole = value >= 10 || value == Math.rint(value);
+    return String.format(Locale.ROOT, whole ? "%.0f" : "%.3g", value);
   }
 
   private static String escape(String text) {
