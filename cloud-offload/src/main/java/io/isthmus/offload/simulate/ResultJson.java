@@ -18,9 +18,9 @@ public final class ResultJson {
       ObjectNode node = array.addObject();
       node.put("policy", r.policy());
       node.put("served", r.served());
-      node.put("p50Ms", r.latencyPercentile(0.50) * 1000);
-      node.put("p95Ms", r.latencyPercentile(0.95) * 1000);
-      node.put("p99Ms", r.latencyPercentile(0.99) * 1000);
+      putMillis(node, "p50Ms", r.latencyPercentile(0.50));
+      putMillis(node, "p95Ms", r.latencyPercentile(0.95));
+      putMillis(node, "p99Ms", r.latencyPercentile(0.99));
       node.put("coldStarts", r.coldStarts());
       node.put("instanceStarts", r.instanceStarts());
       ObjectNode cost = node.putObject("costUsd");
@@ -40,5 +40,14 @@ public final class ResultJson {
       }
     }
     return array;
+  }
+
+  // JSON has no NaN: a run without requests has no percentiles, written as null.
+  private static void putMillis(ObjectNode node, String name, double seconds) {
+    if (Double.isNaN(seconds)) {
+      node.putNull(name);
+    } else {
+      node.put(name, seconds * 1000);
+    }
   }
 }

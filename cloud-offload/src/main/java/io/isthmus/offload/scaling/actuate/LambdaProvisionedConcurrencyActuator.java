@@ -82,7 +82,8 @@ public final class LambdaProvisionedConcurrencyActuator implements ConcurrencyAc
                   .qualifier(qualifier)
                   .provisionedConcurrentExecutions(concurrency)
                   .build());
-      return response.requestedProvisionedConcurrentExecutions();
+      Integer requested = response.requestedProvisionedConcurrentExecutions();
+      return requested == null ? concurrency : requested;
     } catch (AwsServiceException e) {
       throw new ActuationException(
           target(),
