@@ -2,7 +2,7 @@ package io.isthmus.offload.scaling;
 
 import java.util.function.Function;
 
-/** The scaling policies by name, each able to make a fresh (stateless-at-start) instance. */
+/** The scaling policies by name; {@link #create} makes a new policy with no history. */
 public enum PolicyKind {
   REACTIVE(parameters -> new ReactivePolicy()),
   ADAPTIVE(AdaptivePolicy::new),

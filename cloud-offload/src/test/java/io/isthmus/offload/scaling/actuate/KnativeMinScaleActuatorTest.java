@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Against fabric8's mock Kubernetes API server in CRUD mode: what is written is read back. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KnativeMinScaleActuatorTest {
   private static final ResourceDefinitionContext SERVICES =
