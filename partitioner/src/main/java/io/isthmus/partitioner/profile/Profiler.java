@@ -1,0 +1,305 @@
+package io.isthmus.partitioner.profile;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import ai.onnxruntime.TensorInfo;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures a model's per-node latency on this machine with ONNX Runtime's profiler (CPU).
+ *
+ * <p>The model's nodes are first renamed to their {@link NodeIds} in memory, so every kernel event
+ * names the node it ran. The model runs {@code warmupRuns} times, then {@code runs} times; a node's
+ * time is the median over the measured runs of its kernel time. At {@code basic} optimisation the
+ * runtime folds some nodes into constants and fuses others into a neighbour (a BatchNormalization
+ * into its Conv): those nodes get 0 ms and {@code measured=false}, their cost being in the
+ * neighbour's time. Every node's output sizes come from one more run with optimisation off, where
+ * each node runs as its own kernel.
+ */
+public final class Profiler {
+  private static final Logger LOG = LoggerFactory.getLogger(Profiler.class);
+
+  /**
+   * How to profile.
+   *
+   * @param runs measured runs, at least 1
+   * @param warmupRuns runs before them, not counted
+   * @param threads ONNX Runtime intra-op threads, at least 1
+   * @param optimization {@code basic} (the default, as the split halves run) or {@code none}
+   * @param inputShapes shapes for inputs with open dimensions, by input name; open dimensions of
+   *     inputs not named here are 1
+   */
+  public record Settings(
+      int runs, int warmupRuns, int threads, String optimization, Map<String, long[]> inputShapes) {
+    public static final int DEFAULT_RUNS = 50;
+    public static final int DEFAULT_WARMUP_RUNS = 5;
+
+    public Settings {
+      if (runs < 1) {
+        throw new IllegalArgumentException("runs must be >= 1, got " + runs);
+      }
+      if (warmupRuns < 0) {
+        throw new IllegalArgumentException("warm-up runs must be >= 0, got " + warmupRuns);
+      }
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+      }
+      if (!"basic".equals(optimization) && !"none".equals(optimization)) {
+        throw new IllegalArgumentException(
+            "Graph optimisation must be basic or none, got " + optimization);
+      }
+      inputShapes = Map.copyOf(inputShapes);
+    }
+
+    /** 50 measured runs after 5 warm-up runs, one thread, basic optimisation. */
+    public static Settings defaults() {
+      return new Settings(DEFAULT_RUNS, DEFAULT_WARMUP_RUNS, 1, "basic", Map.of());
+    }
+  }
+
+  private final Settings settings;
+
+  public Profiler(Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Profiles the model at {@code modelFile} and names the result {@code device}.
+   *
+   * @throws IOException if the model cannot be read
+   * @throws IllegalArgumentException if the file is no ONNX model, an input shape does not fit the
+   *     model, or an input's element type cannot be generated
+   * @throws OrtException if ONNX Runtime cannot load or run the model
+   */
+  public Profile profile(Path modelFile, String device) throws IOException, OrtException {
+    ModelProto model = parse(modelFile);
+    GraphProto graph = model.getGraph();
+    List<String> ids = NodeIds.of(graph);
+    GraphProto.Builder named = graph.toBuilder();
+    for (int i = 0; i < ids.size(); i++) {
+      named.getNodeBuilder(i).setName(ids.get(i));
+    }
+    byte[] renamed = model.toBuilder().setGraph(named).build().toByteArray();
+
+    OrtTrace timed =
+        trace(renamed, optLevel(settings.optimization()), settings.warmupRuns(), settings.runs());
+    OrtTrace shapes =
+        "none".equals(settings.optimization()) ? timed : trace(renamed, OptLevel.NO_OPT, 0, 1);
+
+    Map<String, NodeProfile> nodes = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      OrtTrace.Kernel kernel = timed.kernels().get(id);
+      OrtTrace.Kernel sized = shapes.kernels().get(id);
+      long bytes = sized == null ? 0 : sized.outputBytes();
+      List<Long> each = sized == null ? List.of() : sized.outputTensorBytes();
+      nodes.put(
+          id,
+          new NodeProfile(
+              graph.getNode(i).getOpType(),
+              kernel == null ? 0 : kernel.medianMs(),
+              bytes,
+              each,
+              kernel != null));
+    }
+    double unattributed =
+        timed.kernels().entrySet().stream()
+            .filter(e -> !nodes.containsKey(e.getKey()))
+            .mapToDouble(e -> e.getValue().medianMs())
+            .sum();
+    long unmeasured = nodes.values().stream().filter(n -> !n.measured()).count();
+    LOG.info(
+        "model={} device={} nodes={} unmeasured={} unattributedMs={}",
+        modelFile.getFileName(),
+        device,
+        nodes.size(),
+        unmeasured,
+        unattributed);
+    return new Profile(
+        device,
+        modelFile.getFileName().toString(),
+        Profiles.sha256(modelFile),
+        timed.runs(),
+        settings.warmupRuns(),
+        settings.threads(),
+        settings.optimization(),
+        "median",
+        null,
+        null,
+        nodes,
+        unattributed,
+        Profile.sumMs(nodes));
+  }
+
+  private static ModelProto parse(Path file) throws IOException {
+    try {
+      ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file));
+      if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
+        throw new IllegalArgumentException(file + " is no ONNX model: it has no graph nodes");
+      }
+      return model;
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException(
+          file + " is no ONNX model (protobuf parsing failed: " + e.getMessage() + ")", e);
+    }
+  }
+
+  private OrtTrace trace(byte[] model, OptLevel level, int warmups, int runs)
+      throws IOException, OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    Path dir = Files.createTempDirectory("isthmus-profile");
+    try {
+      String file;
+      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        options.setOptimizationLevel(level);
+        options.setIntraOpNumThreads(settings.threads());
+        options.setInterOpNumThreads(1);
+        options.enableProfiling(dir.resolve("ort").toString());
+        try (OrtSession session = env.createSession(model, options)) {
+          Map<String, OnnxTensor> inputs = inputs(env, session.getInputInfo());
+          try {
+            for (int i = 0; i < warmups + runs; i++) {
+              session.run(inputs).close();
+            }
+          } finally {
+            inputs.values().forEach(OnnxTensor::close);
+          }
+          file = session.endProfiling();
+        }
+      }
+      return OrtTrace.parse(Files.readAllBytes(Path.of(file)), warmups);
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /** Random inputs of the model's declared shapes, open dimensions from the settings or 1. */
+  private Map<String, OnnxTensor> inputs(OrtEnvironment env, Map<String, NodeInfo> declared)
+      throws OrtException {
+    for (String name : settings.inputShapes().keySet()) {
+      if (!declared.containsKey(name)) {
+        throw new IllegalArgumentException(
+            "Unknown input name " + name + ", expected one of " + declared.keySet());
+      }
+    }
+    SplittableRandom random = new SplittableRandom(42);
+    Map<String, OnnxTensor> tensors = new HashMap<>();
+    try {
+      for (Map.Entry<String, NodeInfo> input : declared.entrySet()) {
+        if (!(input.getValue().getInfo() instanceof TensorInfo info)) {
+          throw new IllegalArgumentException(
+              "Input " + input.getKey() + " is no tensor; only tensor inputs can be generated");
+        }
+        long[] shape = shape(input.getKey(), info.getShape());
+        int count = Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b));
+        tensors.put(input.getKey(), tensor(env, input.getKey(), info, shape, count, random));
+      }
+      return tensors;
+    } catch (OrtException | RuntimeException e) {
+      tensors.values().forEach(OnnxTensor::close);
+      throw e;
+    }
+  }
+
+  private long[] shape(String input, long[] declared) {
+    long[] given = settings.inputShapes().get(input);
+    if (given == null) {
+      return Arrays.stream(declared).map(d -> d < 0 ? 1 : d).toArray();
+    }
+    if (given.length != declared.length) {
+      throw new IllegalArgumentException(
+          "Input "
+              + input
+              + " has rank "
+              + declared.length
+              + " ("
+              + Arrays.toString(declared)
+              + "), the given shape "
+              + Arrays.toString(given)
+              + " has rank "
+              + given.length);
+    }
+    for (int i = 0; i < given.length; i++) {
+      if (declared[i] >= 0 && declared[i] != given[i] || given[i] < 1) {
+        throw new IllegalArgumentException(
+            "Input "
+                + input
+                + " has shape "
+                + Arrays.toString(declared)
+                + " (-1 = open), the given shape "
+                + Arrays.toString(given)
+                + " does not fit it");
+      }
+    }
+    return given.clone();
+  }
+
+  private static OnnxTensor tensor(
+      OrtEnvironment env,
+      String name,
+      TensorInfo info,
+      long[] shape,
+      int count,
+      SplittableRandom random)
+      throws OrtException {
+    return switch (info.type) {
+      case FLOAT -> {
+        float[] data = new float[count];
+        for (int i = 0; i < count; i++) {
+          data[i] = (float) random.nextDouble();
+        }
+        yield OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+      }
+      // Integer inputs are usually ids, masks or flags: 1 is valid for all three.
+      case INT64 -> {
+        long[] data = new long[count];
+        Arrays.fill(data, 1L);
+        yield OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
+      }
+      case INT32 -> {
+        int[] data = new int[count];
+        Arrays.fill(data, 1);
+        yield OnnxTensor.createTensor(env, IntBuffer.wrap(data), shape);
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "Input "
+                  + name
+                  + " has element type "
+                  + info.type
+                  + "; profiling generates FLOAT, INT64 and INT32 inputs only");
+    };
+  }
+
+  private static OptLevel optLevel(String optimization) {
+    return "none".equals(optimization) ? OptLevel.NO_OPT : OptLevel.BASIC_OPT;
+  }
+}
