@@ -53,7 +53,8 @@ public record NetworkProfile(String name, double bitsPerSecond, double rttMs) {
     try {
       double bits = Quantities.bitsPerSecond(values.get("bw"));
       double rtt = Quantities.millis(values.get("rtt"));
-      return new NetworkProfile(values.get("bw") + "/" + values.get("rtt"), bits, rtt);
+      String name = (values.get("bw") + "/" + values.get("rtt")).toLowerCase(Locale.ROOT);
+      return new NetworkProfile(name, bits, rtt);
     } catch (IllegalArgumentException e) {
       throw invalid(spec, e.getMessage());
     }
