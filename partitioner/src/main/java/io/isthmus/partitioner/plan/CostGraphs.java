@@ -11,6 +11,7 @@ import io.isthmus.partitioner.profile.ElementType;
 import io.isthmus.partitioner.profile.NodeIds;
 import io.isthmus.partitioner.profile.NodeProfile;
 import io.isthmus.partitioner.profile.Profile;
+import io.isthmus.partitioner.profile.TensorSizes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,10 +26,11 @@ public final class CostGraphs {
   private CostGraphs() {}
 
   /**
-   * The cost graph of an ONNX model, with node times from an edge and a cloud profile of it. A
-   * tensor's size is taken from the edge profile (the output sizes measured for its producer), else
-   * from the model's value infos, with open dimensions 1; a graph input's from its declared shape,
-   * open dimensions 1.
+   * The cost graph of an ONNX model, with node times from an edge and a cloud profile of it.
+   * Constant nodes are no nodes of it: like initializers, they are weights that go with the nodes
+   * reading them, never sent. A tensor's size is taken from the edge profile (the output sizes
+   * measured for its producer), else from the model's value infos, with open dimensions 1; a graph
+   * input's from its declared shape, open dimensions 1.
    *
    * @throws IllegalArgumentException if a profile lacks a node of the model or names nodes the
    *     model lacks (a profile of another model), or the nodes are not in topological order
@@ -42,8 +44,13 @@ public final class CostGraphs {
     Map<String, Long> weightBytes = new HashMap<>();
     for (TensorProto t : graph.getInitializerList()) {
       initializers.add(t.getName());
-      weightBytes.put(
-          t.getName(), elements(t.getDimsList()) * ElementType.bytesOf(t.getDataType()));
+      weightBytes.put(t.getName(), TensorSizes.bytes(t));
+    }
+    for (NodeProto node : graph.getNodeList()) {
+      if (TensorSizes.isConstant(node)) {
+        initializers.add(node.getOutput(0));
+        weightBytes.put(node.getOutput(0), TensorSizes.constantBytes(node));
+      }
     }
     Map<String, Long> declared = new HashMap<>();
     List<ValueInfoProto> infos = new ArrayList<>(graph.getValueInfoList());
@@ -61,6 +68,9 @@ public final class CostGraphs {
     List<CostNode> nodes = new ArrayList<>();
     for (int i = 0; i < graph.getNodeCount(); i++) {
       NodeProto node = graph.getNode(i);
+      if (TensorSizes.isConstant(node)) {
+        continue;
+      }
       String id = ids.get(i);
       NodeProfile measured = edge.nodes().get(id);
       List<String> inputs = new ArrayList<>();
@@ -215,13 +225,5 @@ public final class CostGraphs {
       count *= d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : 1;
     }
     return count * element;
-  }
-
-  private static long elements(List<Long> dims) {
-    long count = 1;
-    for (long d : dims) {
-      count *= d;
-    }
-    return count;
   }
 }

@@ -114,8 +114,19 @@ public final class Profiler {
       String id = ids.get(i);
       OrtTrace.Kernel kernel = timed.kernels().get(id);
       OrtTrace.Kernel sized = shapes.kernels().get(id);
-      long bytes = sized == null ? 0 : sized.outputBytes();
-      List<Long> each = sized == null ? List.of() : sized.outputTensorBytes();
+      long bytes;
+      List<Long> each;
+      if (sized != null) {
+        bytes = sized.outputBytes();
+        each = sized.outputTensorBytes();
+      } else if (TensorSizes.isConstant(graph.getNode(i))) {
+        // ONNX Runtime turns Constant nodes into initializers when it loads the model.
+        bytes = TensorSizes.constantBytes(graph.getNode(i));
+        each = List.of(bytes);
+      } else {
+        bytes = 0;
+        each = List.of();
+      }
       nodes.put(
           id,
           new NodeProfile(
