@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -109,10 +111,21 @@ public final class Profiler {
     OrtTrace shapes =
         "none".equals(settings.optimization()) ? timed : trace(renamed, OptLevel.NO_OPT, 0, 1);
 
+    Map<String, Double> ms = new HashMap<>();
+    double unattributed = 0;
+    Set<String> known = new HashSet<>(ids);
+    for (Map.Entry<String, OrtTrace.Kernel> kernel : timed.kernels().entrySet()) {
+      String owner = owner(kernel.getKey(), known);
+      if (owner == null) {
+        unattributed += kernel.getValue().medianMs();
+      } else {
+        ms.merge(owner, kernel.getValue().medianMs(), Double::sum);
+      }
+    }
     Map<String, NodeProfile> nodes = new LinkedHashMap<>();
     for (int i = 0; i < ids.size(); i++) {
       String id = ids.get(i);
-      OrtTrace.Kernel kernel = timed.kernels().get(id);
+      Double kernelMs = ms.get(id);
       OrtTrace.Kernel sized = shapes.kernels().get(id);
       long bytes;
       List<Long> each;
@@ -131,16 +144,11 @@ public final class Profiler {
           id,
           new NodeProfile(
               graph.getNode(i).getOpType(),
-              kernel == null ? 0 : kernel.medianMs(),
+              kernelMs == null ? 0 : kernelMs,
               bytes,
               each,
-              kernel != null));
+              kernelMs != null));
     }
-    double unattributed =
-        timed.kernels().entrySet().stream()
-            .filter(e -> !nodes.containsKey(e.getKey()))
-            .mapToDouble(e -> e.getValue().medianMs())
-            .sum();
     long unmeasured = nodes.values().stream().filter(n -> !n.measured()).count();
     LOG.info(
         "model={} device={} nodes={} unmeasured={} unattributedMs={}",
@@ -163,6 +171,25 @@ public final class Profiler {
         nodes,
         unattributed,
         Profile.sumMs(nodes));
+  }
+
+  /**
+   * The node a kernel ran for: the node of that id, or for a kernel that fusion created, named
+   * {@code <first node>/<fusion>} (e.g. {@code conv1/MatMulAddFusion}), the longest node id before
+   * a slash; null if none.
+   */
+  private static String owner(String kernel, Set<String> known) {
+    if (known.contains(kernel)) {
+      return kernel;
+    }
+    for (int slash = kernel.lastIndexOf('/');
+        slash > 0;
+        slash = kernel.lastIndexOf('/', slash - 1)) {
+      if (known.contains(kernel.substring(0, slash))) {
+        return kernel.substring(0, slash);
+      }
+    }
+    return null;
   }
 
   private static ModelProto parse(Path file) throws IOException {

@@ -96,6 +96,9 @@ class ProfilerTest {
         byMeasured.get(false).stream()
             .map(NodeProfile::op)
             .collect(Collectors.groupingBy(o -> o, Collectors.counting())));
+    // The one kernel fusion creates, p2o.MatMul.0/MatMulAddFusion, counts for p2o.MatMul.0.
+    assertThat(basic.unattributedMs()).isZero();
+    assertThat(basic.nodes().get("p2o.MatMul.0").measured()).isTrue();
     // Fusion moves work, it does not lose nodes' sizes: those come from the unoptimised run.
     basic
         .nodes()
