@@ -10,6 +10,8 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleFunction;
+import java.util.function.Predicate;
 
 /**
  * Chooses cuts: for each network, the cut of least objective that keeps the constraints.
@@ -21,8 +23,10 @@ import java.util.Map;
  * reports the cut of least objective as infeasible, saying what it breaks.
  */
 public final class Planner {
-  /** Weights swept for constraints, relative to the objective's scale: 10^-4 to 10^4. */
-  private static final double[] SWEEP = sweep(-4, 4);
+  /** Weights tried for two constraints at once, relative to the objective's scale. */
+  private static final double[] GRID = sweep(-4, 4);
+
+  private static final int BISECTIONS = 40;
 
   /**
    * What to plan.
@@ -126,27 +130,72 @@ public final class Planner {
 
   /**
    * The minimum cuts worth considering on {@code network} under {@code constraints}: of the
-   * objective alone, and of the objective plus each swept weight on latency (with an SLO) and on
-   * head weight bytes (with a memory limit). The sweeps are scaled to the objective's size on this
-   * network so they cover the range where the weight changes the cut.
+   * objective alone; with an SLO, of the objective plus a weight on latency, bisecting for the
+   * least weight whose cut keeps the SLO; with a memory limit, likewise with a weight on the head's
+   * weight bytes; with both, a grid of the two weights. Weights are scaled to the objective's size
+   * on this network.
    */
   static List<Cut> search(
       CostGraph graph, CostModel model, NetworkProfile network, Constraints constraints) {
+    List<Cut> cuts = new ArrayList<>();
+    cuts.add(OptimalCut.find(graph, model.weights(network, 0, 0)));
     CostModel.Estimate edge = model.estimate(Cut.allEdge(graph), network);
     CostModel.Estimate cloud = model.estimate(Cut.allCloud(graph), network);
     double size = edge.objective() + cloud.objective();
-    boolean slo = constraints.sloMs() != null && model.objective() != Objective.LATENCY;
-    boolean memory = constraints.edgeMemoryBytes() != null;
-    List<Double> latencyWeights = weights(slo, size / (edge.totalMs() + cloud.totalMs()));
+    double latencyUnit = unit(size / (edge.totalMs() + cloud.totalMs()));
     long weightBytes = graph.weightBytes().values().stream().mapToLong(Long::longValue).sum();
-    List<Double> memoryWeights = weights(memory, size / Math.max(1, weightBytes));
-    List<Cut> cuts = new ArrayList<>();
-    for (double lambda : latencyWeights) {
-      for (double mu : memoryWeights) {
-        cuts.add(OptimalCut.find(graph, model.weights(network, lambda, mu)));
+    double memoryUnit = unit(size / Math.max(1, weightBytes));
+    Double slo = model.objective() == Objective.LATENCY ? null : constraints.sloMs();
+    Long memory = constraints.edgeMemoryBytes();
+    if (slo != null) {
+      bisect(
+          latencyUnit,
+          lambda -> OptimalCut.find(graph, model.weights(network, lambda, 0)),
+          cut -> model.estimate(cut, network).totalMs() <= slo,
+          cuts);
+    }
+    if (memory != null) {
+      bisect(
+          memoryUnit,
+          mu -> OptimalCut.find(graph, model.weights(network, 0, mu)),
+          cut -> cut.headMemoryBytes() <= memory,
+          cuts);
+    }
+    if (slo != null && memory != null) {
+      for (double lambda : GRID) {
+        for (double mu : GRID) {
+          cuts.add(
+              OptimalCut.find(
+                  graph, model.weights(network, lambda * latencyUnit, mu * memoryUnit)));
+        }
       }
     }
     return cuts;
+  }
+
+  /**
+   * Bisects the weight, on a log scale from 10^-6 to 10^6 units, for the least one whose cut {@code
+   * keeps} the constraint, adding every cut it meets to {@code cuts}.
+   */
+  private static void bisect(
+      double unit, DoubleFunction<Cut> cutFor, Predicate<Cut> keeps, List<Cut> cuts) {
+    double lo = Math.log10(unit) - 6;
+    double hi = Math.log10(unit) + 6;
+    Cut strongest = cutFor.apply(Math.pow(10, hi));
+    cuts.add(strongest);
+    if (!keeps.test(strongest)) {
+      return;
+    }
+    for (int i = 0; i < BISECTIONS; i++) {
+      double mid = (lo + hi) / 2;
+      Cut cut = cutFor.apply(Math.pow(10, mid));
+      cuts.add(cut);
+      if (keeps.test(cut)) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
   }
 
   /** The feasible cut of least objective on {@code network}, or the cut of least objective. */
@@ -243,15 +292,8 @@ public final class Planner {
     cuts.putIfAbsent(cut.head(), cut);
   }
 
-  private static List<Double> weights(boolean sweep, double scale) {
-    List<Double> weights = new ArrayList<>(List.of(0.0));
-    if (sweep) {
-      double unit = scale > 0 && Double.isFinite(scale) ? scale : 1;
-      for (double w : SWEEP) {
-        weights.add(w * unit);
-      }
-    }
-    return weights;
+  private static double unit(double scale) {
+    return scale > 0 && Double.isFinite(scale) ? scale : 1;
   }
 
   private static double[] sweep(int fromExponent, int toExponent) {
