@@ -30,7 +30,8 @@ public final class CostGraphs {
    * Constant nodes are no nodes of it: like initializers, they are weights that go with the nodes
    * reading them, never sent. A tensor's size is taken from the edge profile (the output sizes
    * measured for its producer), else from the model's value infos, with open dimensions 1; a graph
-   * input's from its declared shape, open dimensions 1.
+   * input's from the shape the edge profile ran it with, else from its declared shape with open
+   * dimensions 1.
    *
    * @throws IllegalArgumentException if a profile lacks a node of the model or names nodes the
    *     model lacks (a profile of another model), or the nodes are not in topological order
@@ -63,6 +64,7 @@ public final class CostGraphs {
       }
     }
 
+    declared.putAll(edge.inputBytes());
     List<String> warnings = new ArrayList<>();
     Map<String, Long> tensorBytes = new LinkedHashMap<>();
     List<CostNode> nodes = new ArrayList<>();

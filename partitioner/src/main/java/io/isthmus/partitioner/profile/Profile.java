@@ -22,6 +22,7 @@ import java.util.Map;
  * @param speedFactor null for a measured profile; else how many times faster than {@code
  *     derivedFrom} this device is taken to be
  * @param nodes every node of the model by node id (see {@link NodeIds}), in graph order
+ * @param inputBytes the bytes of each model input at the shape it was profiled with
  * @param unattributedMs kernel time the runtime reported under names that are no node of the model
  *     (nodes it created while optimising), median per run
  * @param totalMs the sum of the node times
@@ -39,6 +40,7 @@ public record Profile(
     String derivedFrom,
     Double speedFactor,
     Map<String, NodeProfile> nodes,
+    Map<String, Long> inputBytes,
     double unattributedMs,
     double totalMs) {
   public Profile {
@@ -53,6 +55,10 @@ public record Profile(
           "Speed factor must be a finite number > 0, got " + speedFactor);
     }
     nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
+    inputBytes =
+        inputBytes == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(inputBytes));
   }
 
   /** Whether this profile was computed from another device's instead of measured. */

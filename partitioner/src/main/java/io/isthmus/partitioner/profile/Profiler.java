@@ -2,6 +2,8 @@ package io.isthmus.partitioner.profile;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -106,6 +108,7 @@ public final class Profiler {
     }
     byte[] renamed = model.toBuilder().setGraph(named).build().toByteArray();
 
+    Map<String, Long> inputBytes = inputBytes(graph);
     OrtTrace timed =
         trace(renamed, optLevel(settings.optimization()), settings.warmupRuns(), settings.runs());
     OrtTrace shapes =
@@ -169,6 +172,7 @@ public final class Profiler {
         null,
         null,
         nodes,
+        inputBytes,
         unattributed,
         Profile.sumMs(nodes));
   }
@@ -190,6 +194,26 @@ public final class Profiler {
       }
     }
     return null;
+  }
+
+  /** The bytes of each graph input at the shape it is profiled with (initializers excluded). */
+  private Map<String, Long> inputBytes(GraphProto graph) {
+    Set<String> initializers = new HashSet<>();
+    graph.getInitializerList().forEach(t -> initializers.add(t.getName()));
+    Map<String, Long> bytes = new LinkedHashMap<>();
+    for (ValueInfoProto input : graph.getInputList()) {
+      if (initializers.contains(input.getName()) || !input.getType().hasTensorType()) {
+        continue;
+      }
+      TypeProto.Tensor type = input.getType().getTensorType();
+      long[] declared =
+          type.getShape().getDimList().stream()
+              .mapToLong(d -> d.hasDimValue() ? d.getDimValue() : -1)
+              .toArray();
+      long count = Arrays.stream(shape(input.getName(), declared)).reduce(1, (a, b) -> a * b);
+      bytes.put(input.getName(), count * ElementType.bytesOf(type.getElemType()));
+    }
+    return bytes;
   }
 
   private static ModelProto parse(Path file) throws IOException {

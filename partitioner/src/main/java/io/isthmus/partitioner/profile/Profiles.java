@@ -61,6 +61,7 @@ public final class Profiles {
         measured.device(),
         speedFactor,
         nodes,
+        measured.inputBytes(),
         measured.unattributedMs() / speedFactor,
         Profile.sumMs(nodes));
   }

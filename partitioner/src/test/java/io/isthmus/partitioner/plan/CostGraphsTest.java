@@ -132,7 +132,8 @@ class CostGraphsTest {
   }
 
   private static Profile profile(Map<String, NodeProfile> nodes) {
-    return new Profile("d", "m.onnx", "00", 1, 0, 1, "basic", "median", null, null, nodes, 0, 4);
+    return new Profile(
+        "d", "m.onnx", "00", 1, 0, 1, "basic", "median", null, null, nodes, Map.of(), 0, 4);
   }
 
   private static NodeProto node(String op, String name, List<String> inputs, String output) {

@@ -63,6 +63,8 @@ class ProfilerTest {
             unoptimised.nodes().values().stream().mapToDouble(NodeProfile::ms).sum(),
             org.assertj.core.api.Assertions.within(1e-9));
     assertThat(unoptimised.unattributedMs()).isZero();
+    // x is profiled at 1x3x48x192 floats, the shape given for its open dimensions.
+    assertThat(unoptimised.inputBytes()).containsExactly(Map.entry("x", 3L * 48 * 192 * 4));
   }
 
   @Test

@@ -18,7 +18,20 @@ class ProfilesTest {
     nodes.put("relu", new NodeProfile("Relu", 0.8, 4096, List.of(4096L), true));
     nodes.put("Constant_2", new NodeProfile("Constant", 0, 8, List.of(8L), false));
     return new Profile(
-        "pi4", "m.onnx", "ab12", 50, 5, 1, "basic", "median", null, null, nodes, 0.2, 4.8);
+        "pi4",
+        "m.onnx",
+        "ab12",
+        50,
+        5,
+        1,
+        "basic",
+        "median",
+        null,
+        null,
+        nodes,
+        Map.of("x", 400L),
+        0.2,
+        4.8);
   }
 
   @Test
