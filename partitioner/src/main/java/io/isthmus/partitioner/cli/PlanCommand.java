@@ -78,7 +78,8 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Option(
       names = "--objective",
-      description = "latency, energy or cost (default: ${DEFAULT-VALUE}).")
+      converter = ObjectiveConverter.class,
+      description = "latency, energy or cost (default: latency).")
   Objective objective = Objective.LATENCY;
 
   @Option(names = "--slo", paramLabel = "DURATION", description = "Latency limit, e.g. 50ms.")
