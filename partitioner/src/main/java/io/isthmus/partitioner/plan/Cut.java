@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A split of a {@link CostGraph} into a head that runs on the gateway and a tail that runs in the
@@ -134,8 +135,9 @@ public final class Cut {
    * head reader, and the cut tensors and graph outputs until the end.
    */
   public long peakActivationBytes() {
-    Set<String> kept = new HashSet<>();
-    sent().forEach(t -> kept.add(t.name()));
+    // Tensors never freed while the head runs (sent ones) or already freed.
+    Set<String> settled = new HashSet<>();
+    sent().forEach(t -> settled.add(t.name()));
     long live = 0;
     for (CostTensor t : graph.tensors().values()) {
       if (t.graphInput()) {
@@ -151,9 +153,9 @@ public final class Cut {
       peak = Math.max(peak, live);
       for (String input : node.inputs()) {
         CostTensor t = graph.tensors().get(input);
-        if (!kept.contains(input) && !t.graphOutput() && lastHeadReader(t) == v) {
+        if (!settled.contains(input) && !t.graphOutput() && lastHeadReader(t) == v) {
           live -= t.bytes();
-          kept.add(input); // freed once, even if v reads it twice
+          settled.add(input);
         }
       }
     }
@@ -194,7 +196,7 @@ public final class Cut {
     return ids;
   }
 
-  private double sum(boolean inHead, java.util.function.ToDoubleFunction<CostNode> f) {
+  private double sum(boolean inHead, ToDoubleFunction<CostNode> f) {
     double total = 0;
     for (int v = 0; v < graph.size(); v++) {
       if (head.get(v) == inHead) {

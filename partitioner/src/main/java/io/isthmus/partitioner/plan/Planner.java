@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleFunction;
 import java.util.function.Predicate;
@@ -116,7 +117,7 @@ public final class Planner {
         request.modelSha256(),
         request.edge(),
         request.cloud(),
-        model.objective().name().toLowerCase(java.util.Locale.ROOT),
+        model.objective().name().toLowerCase(Locale.ROOT),
         model.objective().unit(),
         model.parameters(),
         request.constraints(),
