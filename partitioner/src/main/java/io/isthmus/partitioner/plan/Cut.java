@@ -1,7 +1,9 @@
 package io.isthmus.partitioner.plan;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +44,32 @@ public final class Cut {
       }
     }
     return new Cut(graph, head);
+  }
+
+  /**
+   * The cut named by tensors, as {@code partition split --cut} takes it: the head is every node
+   * needed to compute {@code tensors}, the tail the rest.
+   *
+   * @throws IllegalArgumentException if a tensor is not in the graph, or the head so found reads a
+   *     tensor the tail writes (the tensors do not separate the graph)
+   */
+  public static Cut ofTensors(CostGraph graph, Collection<String> tensors) {
+    BitSet head = new BitSet();
+    ArrayDeque<String> pending = new ArrayDeque<>();
+    for (String name : tensors) {
+      if (!graph.tensors().containsKey(name)) {
+        throw new IllegalArgumentException("Unknown tensor " + name + " in cut " + tensors);
+      }
+      pending.add(name);
+    }
+    while (!pending.isEmpty()) {
+      int producer = graph.tensors().get(pending.poll()).producer();
+      if (producer >= 0 && !head.get(producer)) {
+        head.set(producer);
+        pending.addAll(graph.nodes().get(producer).inputs());
+      }
+    }
+    return of(graph, head);
   }
 
   /** Everything on the gateway. */
@@ -93,6 +121,13 @@ public final class Cut {
       }
     }
     return sent;
+  }
+
+  /** The graph outputs the head writes: results the gateway has without the cloud. */
+  public List<CostTensor> headOutputs() {
+    return graph.tensors().values().stream()
+        .filter(t -> t.graphOutput() && t.producer() >= 0 && head.get(t.producer()))
+        .toList();
   }
 
   /** The graph outputs the tail writes, sent back to the gateway. */

@@ -112,6 +112,8 @@ public record PartitionPlan(
    * @param bestFor the names of the networks it is the best cut for
    * @param tensors the cut: tensors sent from the gateway to the cloud (for all-cloud, the model
    *     inputs)
+   * @param headOutputs model outputs the head computes (results the gateway has without the cloud);
+   *     the head is the nodes needed to compute {@code tensors} and these
    * @param headNodes node ids that run on the gateway, in graph order
    * @param tailNodes node ids that run in the cloud, in graph order
    * @param bytesSent the cut tensors' bytes
@@ -126,6 +128,7 @@ public record PartitionPlan(
       String kind,
       List<String> bestFor,
       List<String> tensors,
+      List<String> headOutputs,
       List<String> headNodes,
       List<String> tailNodes,
       long bytesSent,

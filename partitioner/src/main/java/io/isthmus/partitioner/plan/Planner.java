@@ -251,6 +251,7 @@ public final class Planner {
         kind,
         bestFor,
         cut.sent().stream().map(CostTensor::name).toList(),
+        cut.headOutputs().stream().map(CostTensor::name).toList(),
         cut.headNodes(),
         cut.tailNodes(),
         cut.bytesSent(),

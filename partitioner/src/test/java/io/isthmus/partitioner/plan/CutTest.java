@@ -62,4 +62,36 @@ class CutTest {
     // All-cloud holds the input until it is sent.
     assertThat(Cut.allCloud(GRAPH).headMemoryBytes()).isEqualTo(100);
   }
+
+  @Test
+  void cutNamedByTensorsHeadsEveryNodeNeededForThem() {
+    // in -> A -> a -> B -> out1 (model output); a -> C -> c -> D -> out2 (model output).
+    CostGraph graph =
+        new TestGraphs()
+            .tensor("in", 8)
+            .tensor("a", 8)
+            .tensor("out1", 8)
+            .tensor("c", 8)
+            .tensor("out2", 8)
+            .node("A", 1, 1, List.of("in"), "a")
+            .node("B", 1, 1, List.of("a"), "out1")
+            .node("C", 1, 1, List.of("a"), "c")
+            .node("D", 1, 1, List.of("c"), "out2")
+            .output("out1")
+            .output("out2")
+            .build();
+    BitSet head = new BitSet();
+    head.set(0, 2);
+    Cut planned = Cut.of(graph, head);
+
+    assertThat(planned.sent()).extracting(CostTensor::name).containsExactly("a");
+    assertThat(planned.headOutputs()).extracting(CostTensor::name).containsExactly("out1");
+    // The sent tensors alone head A only; with the head's outputs, the planned head.
+    assertThat(Cut.ofTensors(graph, List.of("a")).headNodes()).containsExactly("A");
+    assertThat(Cut.ofTensors(graph, List.of("a", "out1")).sameHead(planned)).isTrue();
+    assertThat(Cut.ofTensors(graph, List.of("c")).headNodes()).containsExactly("A", "C");
+    assertThat(Cut.ofTensors(graph, List.of("in")).isAllCloud()).isTrue();
+    assertThatThrownBy(() -> Cut.ofTensors(graph, List.of("z")))
+        .hasMessage("Unknown tensor z in cut [z]");
+  }
 }
