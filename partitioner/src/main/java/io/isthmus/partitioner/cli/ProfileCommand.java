@@ -67,6 +67,12 @@ public final class ProfileCommand implements Callable<Integer> {
   Map<String, String> inputShapes = new LinkedHashMap<>();
 
   @Option(
+      names = "--input-value",
+      paramLabel = "NAME=VALUE",
+      description = "Fill an input with one value, e.g. sr=16000 (repeatable); others are random.")
+  Map<String, Double> inputValues = new LinkedHashMap<>();
+
+  @Option(
       names = "--derive-from",
       description = "A measured profile to derive from instead of measuring.")
   Path deriveFrom;
@@ -95,7 +101,12 @@ public final class ProfileCommand implements Callable<Integer> {
               ? Profiles.derive(Profiles.read(deriveFrom), speedFactor, device)
               : new Profiler(
                       new Profiler.Settings(
-                          runs, warmup, threads, optimization.toLowerCase(Locale.ROOT), shapes()))
+                          runs,
+                          warmup,
+                          threads,
+                          optimization.toLowerCase(Locale.ROOT),
+                          shapes(),
+                          inputValues))
                   .profile(model, device);
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());

@@ -19,6 +19,7 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -55,9 +56,16 @@ public final class Profiler {
    * @param optimization {@code basic} (the default, as the split halves run) or {@code none}
    * @param inputShapes shapes for inputs with open dimensions, by input name; open dimensions of
    *     inputs not named here are 1
+   * @param inputValues a value to fill an input with, by input name (a sample rate, say); other
+   *     float inputs are uniform in [0, 1), other integer inputs 1
    */
   public record Settings(
-      int runs, int warmupRuns, int threads, String optimization, Map<String, long[]> inputShapes) {
+      int runs,
+      int warmupRuns,
+      int threads,
+      String optimization,
+      Map<String, long[]> inputShapes,
+      Map<String, Double> inputValues) {
     public static final int DEFAULT_RUNS = 50;
     public static final int DEFAULT_WARMUP_RUNS = 5;
 
@@ -76,6 +84,17 @@ public final class Profiler {
             "Graph optimisation must be basic or none, got " + optimization);
       }
       inputShapes = Map.copyOf(inputShapes);
+      inputValues = Map.copyOf(inputValues);
+    }
+
+    /** Settings with random inputs. */
+    public Settings(
+        int runs,
+        int warmupRuns,
+        int threads,
+        String optimization,
+        Map<String, long[]> inputShapes) {
+      this(runs, warmupRuns, threads, optimization, inputShapes, Map.of());
     }
 
     /** 50 measured runs after 5 warm-up runs, one thread, basic optimisation. */
@@ -117,8 +136,12 @@ public final class Profiler {
     Map<String, Double> ms = new HashMap<>();
     double unattributed = 0;
     Set<String> known = new HashSet<>(ids);
+    List<String> controlFlow = controlFlowIds(graph, ids);
     for (Map.Entry<String, OrtTrace.Kernel> kernel : timed.kernels().entrySet()) {
       String owner = owner(kernel.getKey(), known);
+      if (owner == null && insideControlFlow(kernel.getKey(), controlFlow)) {
+        continue; // a subgraph's kernel: the control-flow node's own kernel time includes it
+      }
       if (owner == null) {
         unattributed += kernel.getValue().medianMs();
       } else {
@@ -216,6 +239,26 @@ public final class Profiler {
     return bytes;
   }
 
+  /** The ids of control-flow nodes: those with a subgraph attribute (If, Loop, Scan). */
+  private static List<String> controlFlowIds(GraphProto graph, List<String> ids) {
+    List<String> controlFlow = new ArrayList<>();
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      if (graph.getNode(i).getAttributeList().stream()
+          .anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
+        controlFlow.add(ids.get(i));
+      }
+    }
+    return controlFlow;
+  }
+
+  /**
+   * Whether a kernel ran inside a control-flow node's subgraph, which ONNX Runtime names after the
+   * node, e.g. {@code If_0_else_branch__Inline_0__/decoder/rnn/LSTM}.
+   */
+  private static boolean insideControlFlow(String kernel, List<String> controlFlow) {
+    return controlFlow.stream().anyMatch(id -> kernel.startsWith(id + "_"));
+  }
+
   private static ModelProto parse(Path file) throws IOException {
     try {
       ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file));
@@ -266,7 +309,9 @@ public final class Profiler {
   /** Random inputs of the model's declared shapes, open dimensions from the settings or 1. */
   private Map<String, OnnxTensor> inputs(OrtEnvironment env, Map<String, NodeInfo> declared)
       throws OrtException {
-    for (String name : settings.inputShapes().keySet()) {
+    Set<String> named = new HashSet<>(settings.inputShapes().keySet());
+    named.addAll(settings.inputValues().keySet());
+    for (String name : named) {
       if (!declared.containsKey(name)) {
         throw new IllegalArgumentException(
             "Unknown input name " + name + ", expected one of " + declared.keySet());
@@ -282,7 +327,8 @@ public final class Profiler {
         }
         long[] shape = shape(input.getKey(), info.getShape());
         int count = Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b));
-        tensors.put(input.getKey(), tensor(env, input.getKey(), info, shape, count, random));
+        Double value = settings.inputValues().get(input.getKey());
+        tensors.put(input.getKey(), tensor(env, input.getKey(), info, shape, count, value, random));
       }
       return tensors;
     } catch (OrtException | RuntimeException e) {
@@ -330,25 +376,27 @@ public final class Profiler {
       TensorInfo info,
       long[] shape,
       int count,
+      Double value,
       SplittableRandom random)
       throws OrtException {
+    // Integer inputs are usually ids, masks or flags: 1 is valid for all three.
+    long integer = value == null ? 1 : Math.round(value);
     return switch (info.type) {
       case FLOAT -> {
         float[] data = new float[count];
         for (int i = 0; i < count; i++) {
-          data[i] = (float) random.nextDouble();
+          data[i] = value == null ? (float) random.nextDouble() : value.floatValue();
         }
         yield OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
       }
-      // Integer inputs are usually ids, masks or flags: 1 is valid for all three.
       case INT64 -> {
         long[] data = new long[count];
-        Arrays.fill(data, 1L);
+        Arrays.fill(data, integer);
         yield OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
       }
       case INT32 -> {
         int[] data = new int[count];
-        Arrays.fill(data, 1);
+        Arrays.fill(data, Math.toIntExact(integer));
         yield OnnxTensor.createTensor(env, IntBuffer.wrap(data), shape);
       }
       default ->

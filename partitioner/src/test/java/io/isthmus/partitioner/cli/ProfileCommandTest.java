@@ -3,6 +3,7 @@ package io.isthmus.partitioner.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isthmus.inference.testing.TestModels;
+import io.isthmus.partitioner.profile.NodeProfile;
 import io.isthmus.partitioner.profile.Profile;
 import io.isthmus.partitioner.profile.Profiles;
 import java.nio.file.Files;
@@ -56,6 +57,38 @@ class ProfileCommandTest {
     assertThat(cloud.derivedFrom()).isEqualTo("pi4");
     assertThat(cloud.totalMs())
         .isCloseTo(profile.totalMs() / 8, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
+  void controlFlowNodeIsTimedWithItsSubgraph() throws Exception {
+    // Silero VAD is an If node over its whole network; its sample-rate input must be 16000.
+    Path out = dir.resolve("silero.json");
+    CommandRun run =
+        CommandRun.of(
+            new ProfileCommand(),
+            TestModels.require("silero-vad-v5").toString(),
+            "--device-name",
+            "here",
+            "--runs",
+            "3",
+            "--input-shape",
+            "input=1x512",
+            "--input-value",
+            "sr=16000",
+            "--out",
+            out.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Profile profile = Profiles.read(out);
+    NodeProfile branch =
+        profile.nodes().values().stream()
+            .filter(n -> n.op().equals("If"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(branch.measured()).isTrue();
+    // The subgraph's kernels run inside the If kernel: none is left over, none counted twice.
+    assertThat(profile.unattributedMs()).isZero();
+    assertThat(branch.ms()).isGreaterThan(profile.totalMs() / 2);
   }
 
   @Test
