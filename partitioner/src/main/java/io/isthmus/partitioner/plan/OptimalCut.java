@@ -1,6 +1,5 @@
 package io.isthmus.partitioner.plan;
 
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -46,15 +45,32 @@ public final class OptimalCut {
   public static Cut find(CostGraph graph, Weights weights) {
     int n = graph.size();
     List<CostTensor> tensors = List.copyOf(graph.tensors().values());
+    double[] cloud = new double[n];
+    double[] edge = new double[n];
+    double[] transfer = new double[tensors.size()];
+    double allEdge = 0;
+    double scale = 0;
+    for (int v = 0; v < n; v++) {
+      cloud[v] = weights.cloud(graph, v);
+      edge[v] = weights.edge(graph, v);
+      allEdge += edge[v];
+      scale = Math.max(scale, Math.max(cloud[v], edge[v]));
+    }
+    for (int i = 0; i < tensors.size(); i++) {
+      transfer[i] = weights.transfer(tensors.get(i));
+      scale = Math.max(scale, transfer[i]);
+    }
+    if (scale == 0) {
+      return Cut.allEdge(graph);
+    }
+    // Capacities relative to the largest, so the flow's tolerance suits any objective's unit
+    // (a cloud price per millisecond is about 1e-8).
     int source = n + tensors.size();
     int sink = source + 1;
     FlowNetwork network = new FlowNetwork(sink + 1);
-    double allEdge = 0;
     for (int v = 0; v < n; v++) {
-      network.addEdge(source, v, weights.cloud(graph, v));
-      double edge = weights.edge(graph, v);
-      network.addEdge(v, sink, edge);
-      allEdge += edge;
+      network.addEdge(source, v, cloud[v] / scale);
+      network.addEdge(v, sink, edge[v] / scale);
     }
     for (int i = 0; i < tensors.size(); i++) {
       CostTensor x = tensors.get(i);
@@ -62,7 +78,7 @@ public final class OptimalCut {
         continue;
       }
       int aux = n + i;
-      network.addEdge(x.graphInput() ? source : x.producer(), aux, weights.transfer(x));
+      network.addEdge(x.graphInput() ? source : x.producer(), aux, transfer[i] / scale);
       for (int c : x.consumers()) {
         network.addEdge(aux, c, Double.POSITIVE_INFINITY);
         if (!x.graphInput()) {
@@ -70,9 +86,8 @@ public final class OptimalCut {
         }
       }
     }
-    double cutValue = network.maxFlow(source, sink);
-    BitSet head = network.sourceSide(source).get(0, n);
-    Cut cut = Cut.of(graph, head);
+    double cutValue = network.maxFlow(source, sink) * scale;
+    Cut cut = Cut.of(graph, network.sourceSide(source).get(0, n));
     if (cut.isAllEdge() || allEdge <= cutValue + weights.fixed()) {
       return Cut.allEdge(graph);
     }

@@ -17,17 +17,19 @@ import java.util.function.Predicate;
 /**
  * Chooses cuts: for each network, the cut of least objective that keeps the constraints.
  *
- * <p>Without constraints that cut is the minimum cut of {@link OptimalCut}. With constraints the
- * planner also collects the minimum cuts of the objective plus a sweep of weights on latency (for
- * an SLO) and on the head's weight bytes (for a memory limit), a Lagrangian relaxation, and chooses
- * the best of these and all-edge and all-cloud that keeps the constraints. When none does it
- * reports the cut of least objective as infeasible, saying what it breaks.
+ * <p>Without constraints that cut is the minimum cut of {@link OptimalCut}, which is optimal. With
+ * constraints the planner also collects the minimum cuts of the objective plus weighted latency
+ * (for an SLO) and weighted head weight bytes (for a memory limit), a Lagrangian relaxation, and
+ * chooses the best of these and all-edge and all-cloud that keeps the constraints; this finds the
+ * constrained optimum when it lies on the relaxation's lower hull and is a heuristic otherwise.
+ * When no cut keeps the constraints it reports the cut of least objective as infeasible, saying
+ * what it breaks.
  */
 public final class Planner {
   /** Weights tried for two constraints at once, relative to the objective's scale. */
-  private static final double[] GRID = sweep(-4, 4);
+  private static final double[] GRID = {1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4};
 
-  private static final int BISECTIONS = 40;
+  private static final int BISECTIONS = 25;
 
   /**
    * What to plan.
@@ -296,14 +298,5 @@ public final class Planner {
 
   private static double unit(double scale) {
     return scale > 0 && Double.isFinite(scale) ? scale : 1;
-  }
-
-  private static double[] sweep(int fromExponent, int toExponent) {
-    int steps = 2 * (toExponent - fromExponent) + 1;
-    double[] values = new double[steps];
-    for (int i = 0; i < steps; i++) {
-      values[i] = Math.pow(10, fromExponent + i / 2.0);
-    }
-    return values;
   }
 }

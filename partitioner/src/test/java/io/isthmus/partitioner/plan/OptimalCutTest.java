@@ -130,6 +130,44 @@ class OptimalCutTest {
     assertThat(nonTrivial).isGreaterThan(10);
   }
 
+  @Test
+  void tinyWeightsFindTheSameCutAsLargeOnes() {
+    // A cloud price per millisecond is about 1e-8: the flow must not mistake it for zero.
+    SplittableRandom random = new SplittableRandom(3);
+    NetworkProfile network = NetworkProfile.parse("bw=20mbit,rtt=10ms");
+    for (int round = 0; round < 50; round++) {
+      CostGraph graph = randomGraph(random, 2 + random.nextInt(9));
+      OptimalCut.Weights large = latency().weights(network, 0, 0);
+      Cut expected = OptimalCut.find(graph, large);
+      Cut tiny = OptimalCut.find(graph, scaled(large, 1e-15));
+      assertThat(tiny.sameHead(expected)).as("round %d: %s vs %s", round, tiny, expected).isTrue();
+    }
+  }
+
+  private static OptimalCut.Weights scaled(OptimalCut.Weights w, double factor) {
+    return new OptimalCut.Weights() {
+      @Override
+      public double edge(CostGraph graph, int v) {
+        return w.edge(graph, v) * factor;
+      }
+
+      @Override
+      public double cloud(CostGraph graph, int v) {
+        return w.cloud(graph, v) * factor;
+      }
+
+      @Override
+      public double transfer(CostTensor tensor) {
+        return w.transfer(tensor) * factor;
+      }
+
+      @Override
+      public double fixed() {
+        return w.fixed() * factor;
+      }
+    };
+  }
+
   /**
    * A random DAG: each node reads one or two earlier tensors (or the input) and writes one or two.
    */
