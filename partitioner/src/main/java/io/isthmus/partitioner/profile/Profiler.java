@@ -2,25 +2,17 @@ package io.isthmus.partitioner.profile;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
-import ai.onnxruntime.TensorInfo;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,11 +118,19 @@ public final class Profiler {
     }
     byte[] renamed = model.toBuilder().setGraph(named).build().toByteArray();
 
-    Map<String, Long> inputBytes = inputBytes(graph);
+    ProfileInputs inputs = new ProfileInputs(settings.inputShapes(), settings.inputValues());
+    Map<String, Long> inputBytes = inputs.bytes(graph);
     OrtTrace timed =
-        trace(renamed, optLevel(settings.optimization()), settings.warmupRuns(), settings.runs());
+        trace(
+            renamed,
+            inputs,
+            optLevel(settings.optimization()),
+            settings.warmupRuns(),
+            settings.runs());
     OrtTrace shapes =
-        "none".equals(settings.optimization()) ? timed : trace(renamed, OptLevel.NO_OPT, 0, 1);
+        "none".equals(settings.optimization())
+            ? timed
+            : trace(renamed, inputs, OptLevel.NO_OPT, 0, 1);
 
     Map<String, Double> ms = new HashMap<>();
     double unattributed = 0;
@@ -219,26 +218,6 @@ public final class Profiler {
     return null;
   }
 
-  /** The bytes of each graph input at the shape it is profiled with (initializers excluded). */
-  private Map<String, Long> inputBytes(GraphProto graph) {
-    Set<String> initializers = new HashSet<>();
-    graph.getInitializerList().forEach(t -> initializers.add(t.getName()));
-    Map<String, Long> bytes = new LinkedHashMap<>();
-    for (ValueInfoProto input : graph.getInputList()) {
-      if (initializers.contains(input.getName()) || !input.getType().hasTensorType()) {
-        continue;
-      }
-      TypeProto.Tensor type = input.getType().getTensorType();
-      long[] declared =
-          type.getShape().getDimList().stream()
-              .mapToLong(d -> d.hasDimValue() ? d.getDimValue() : -1)
-              .toArray();
-      long count = Arrays.stream(shape(input.getName(), declared)).reduce(1, (a, b) -> a * b);
-      bytes.put(input.getName(), count * ElementType.bytesOf(type.getElemType()));
-    }
-    return bytes;
-  }
-
   /** The ids of control-flow nodes: those with a subgraph attribute (If, Loop, Scan). */
   private static List<String> controlFlowIds(GraphProto graph, List<String> ids) {
     List<String> controlFlow = new ArrayList<>();
@@ -272,7 +251,8 @@ public final class Profiler {
     }
   }
 
-  private OrtTrace trace(byte[] model, OptLevel level, int warmups, int runs)
+  private OrtTrace trace(
+      byte[] model, ProfileInputs generated, OptLevel level, int warmups, int runs)
       throws IOException, OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Path dir = Files.createTempDirectory("isthmus-profile");
@@ -285,7 +265,7 @@ public final class Profiler {
         options.setInterOpNumThreads(1);
         options.enableProfiling(dir.resolve("ort").toString());
         try (OrtSession session = env.createSession(model, options)) {
-          Map<String, OnnxTensor> inputs = inputs(env, session.getInputInfo());
+          Map<String, OnnxTensor> inputs = generated.create(env, session.getInputInfo());
           try {
             for (int i = 0; i < warmups + runs; i++) {
               session.run(inputs).close();
@@ -304,109 +284,6 @@ public final class Profiler {
         }
       }
     }
-  }
-
-  /** Random inputs of the model's declared shapes, open dimensions from the settings or 1. */
-  private Map<String, OnnxTensor> inputs(OrtEnvironment env, Map<String, NodeInfo> declared)
-      throws OrtException {
-    Set<String> named = new HashSet<>(settings.inputShapes().keySet());
-    named.addAll(settings.inputValues().keySet());
-    for (String name : named) {
-      if (!declared.containsKey(name)) {
-        throw new IllegalArgumentException(
-            "Unknown input name " + name + ", expected one of " + declared.keySet());
-      }
-    }
-    SplittableRandom random = new SplittableRandom(42);
-    Map<String, OnnxTensor> tensors = new HashMap<>();
-    try {
-      for (Map.Entry<String, NodeInfo> input : declared.entrySet()) {
-        if (!(input.getValue().getInfo() instanceof TensorInfo info)) {
-          throw new IllegalArgumentException(
-              "Input " + input.getKey() + " is no tensor; only tensor inputs can be generated");
-        }
-        long[] shape = shape(input.getKey(), info.getShape());
-        int count = Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b));
-        Double value = settings.inputValues().get(input.getKey());
-        tensors.put(input.getKey(), tensor(env, input.getKey(), info, shape, count, value, random));
-      }
-      return tensors;
-    } catch (OrtException | RuntimeException e) {
-      tensors.values().forEach(OnnxTensor::close);
-      throw e;
-    }
-  }
-
-  private long[] shape(String input, long[] declared) {
-    long[] given = settings.inputShapes().get(input);
-    if (given == null) {
-      return Arrays.stream(declared).map(d -> d < 0 ? 1 : d).toArray();
-    }
-    if (given.length != declared.length) {
-      throw new IllegalArgumentException(
-          "Input "
-              + input
-              + " has rank "
-              + declared.length
-              + " ("
-              + Arrays.toString(declared)
-              + "), the given shape "
-              + Arrays.toString(given)
-              + " has rank "
-              + given.length);
-    }
-    for (int i = 0; i < given.length; i++) {
-      if (declared[i] >= 0 && declared[i] != given[i] || given[i] < 1) {
-        throw new IllegalArgumentException(
-            "Input "
-                + input
-                + " has shape "
-                + Arrays.toString(declared)
-                + " (-1 = open), the given shape "
-                + Arrays.toString(given)
-                + " does not fit it");
-      }
-    }
-    return given.clone();
-  }
-
-  private static OnnxTensor tensor(
-      OrtEnvironment env,
-      String name,
-      TensorInfo info,
-      long[] shape,
-      int count,
-      Double value,
-      SplittableRandom random)
-      throws OrtException {
-    // Integer inputs are usually ids, masks or flags: 1 is valid for all three.
-    long integer = value == null ? 1 : Math.round(value);
-    return switch (info.type) {
-      case FLOAT -> {
-        float[] data = new float[count];
-        for (int i = 0; i < count; i++) {
-          data[i] = value == null ? (float) random.nextDouble() : value.floatValue();
-        }
-        yield OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
-      }
-      case INT64 -> {
-        long[] data = new long[count];
-        Arrays.fill(data, integer);
-        yield OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
-      }
-      case INT32 -> {
-        int[] data = new int[count];
-        Arrays.fill(data, Math.toIntExact(integer));
-        yield OnnxTensor.createTensor(env, IntBuffer.wrap(data), shape);
-      }
-      default ->
-          throw new IllegalArgumentException(
-              "Input "
-                  + name
-                  + " has element type "
-                  + info.type
-                  + "; profiling generates FLOAT, INT64 and INT32 inputs only");
-    };
   }
 
   private static OptLevel optLevel(String optimization) {
