@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     description = "Profile, plan and split ONNX models between the gateway and the cloud.",
     subcommands = {
       InspectCommand.class,
+      ProfileCommand.class,
+      PlanCommand.class,
       CutsCommand.class,
       SplitCommand.class,
       VerifyCommand.class,

@@ -1,0 +1,260 @@
+package io.isthmus.partitioner.cli;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.isthmus.partitioner.plan.CostGraph;
+import io.isthmus.partitioner.plan.CostGraphs;
+import io.isthmus.partitioner.plan.CostModel;
+import io.isthmus.partitioner.plan.CostParameters;
+import io.isthmus.partitioner.plan.NetworkProfile;
+import io.isthmus.partitioner.plan.Objective;
+import io.isthmus.partitioner.plan.PartitionPlan;
+import io.isthmus.partitioner.plan.PartitionPlan.Constraints;
+import io.isthmus.partitioner.plan.PartitionPlan.ProfileSummary;
+import io.isthmus.partitioner.plan.PlanTable;
+import io.isthmus.partitioner.plan.Planner;
+import io.isthmus.partitioner.plan.Quantities;
+import io.isthmus.partitioner.profile.Profile;
+import io.isthmus.partitioner.profile.Profiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code partition plan}: chooses where to cut a model between the gateway and the cloud from a
+ * profile of each, and writes {@code plan.json} with the choice and the candidate cuts.
+ */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Choose the cut of a model between the gateway and the cloud and write plan.json.",
+      "Candidates are predicted on the given networks and on 2mbit/100ms, 20mbit/40ms and"
+          + " 200mbit/5ms."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:plan written",
+      "1:bad input, or no cut keeps the constraints (the plan is still written, feasible=false)",
+      "2:bad usage"
+    })
+public final class PlanCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "MODEL", description = "The ONNX model.")
+  Path model;
+
+  @Option(names = "--edge-profile", required = true, description = "Profile of the gateway.")
+  Path edgeProfile;
+
+  @Option(names = "--cloud-profile", description = "Profile of the cloud device.")
+  Path cloudProfile;
+
+  @Option(
+      names = "--cloud-speed-factor",
+      description =
+          "Instead of --cloud-profile: the cloud is this many times faster than the gateway.")
+  Double cloudSpeedFactor;
+
+  @Option(
+      names = "--network",
+      required = true,
+      paramLabel = "bw=BW,rtt=RTT",
+      converter = NetworkConverter.class,
+      description =
+          "The gateway's network, e.g. bw=20mbit,rtt=40ms (kbit/mbit/gbit, ms/s); the first is"
+              + " the one the chosen cut is for. Repeatable.")
+  List<NetworkProfile> networks;
+
+  @Option(
+      names = "--objective",
+      converter = ObjectiveConverter.class,
+      description = "latency, energy or cost (default: latency).")
+  Objective objective = Objective.LATENCY;
+
+  @Option(names = "--slo", paramLabel = "DURATION", description = "Latency limit, e.g. 50ms.")
+  String slo;
+
+  @Option(
+      names = "--edge-memory",
+      paramLabel = "SIZE",
+      description = "Gateway memory limit for the head, e.g. 256mb.")
+  String edgeMemory;
+
+  @Option(
+      names = "--serialisation-ns-per-byte",
+      description = "Gateway time to serialise a byte (default: ${DEFAULT-VALUE}).")
+  double serialisationNsPerByte = CostParameters.DEFAULTS.serialisationNsPerByte();
+
+  @Option(
+      names = "--cold-start",
+      paramLabel = "DURATION",
+      description = "Cloud cold-start penalty, e.g. 800ms.")
+  String coldStart = "0ms";
+
+  @Option(
+      names = "--cold-start-probability",
+      description = "Chance of a cold start, 0..1 (default: ${DEFAULT-VALUE}).")
+  double coldStartProbability;
+
+  @Option(
+      names = "--ignore-model-mismatch",
+      description =
+          "Plan even if a profile was made from another model file (sha256), with a warning.")
+  boolean ignoreModelMismatch;
+
+  @Option(names = "--json", description = "Print plan.json instead of the table.")
+  boolean json;
+
+  @Option(names = "--out", description = "Where to write the plan (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("plan.json");
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    if ((cloudProfile == null) == (cloudSpeedFactor == null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Give one of --cloud-profile or --cloud-speed-factor");
+    }
+    PartitionPlan plan;
+    try {
+      plan = plan();
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+    plan.write(out);
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.print(
+        json
+            ? new String(plan.toJson(), StandardCharsets.UTF_8) + System.lineSeparator()
+            : PlanTable.render(plan));
+    stdout.flush();
+    if (!plan.feasible()) {
+      err.println(
+          "error: no candidate cut keeps the constraints; "
+              + out
+              + " holds the best one, marked feasible=false: "
+              + plan.chosen().prediction().violation());
+      return 1;
+    }
+    return 0;
+  }
+
+  private PartitionPlan plan() throws IOException {
+    ModelProto proto = readModel();
+    String sha = Profiles.sha256(model);
+    Profile edge = Profiles.read(edgeProfile);
+    Profile cloud =
+        cloudProfile != null
+            ? Profiles.read(cloudProfile)
+            : Profiles.derive(
+                edge, cloudSpeedFactor, "cloud (" + cloudSpeedFactor + "x " + edge.device() + ")");
+    List<String> warnings = new ArrayList<>();
+    for (Profile profile : List.of(edge, cloud)) {
+      if (!sha.equals(profile.modelSha256())) {
+        String problem =
+            "The profile of "
+                + profile.device()
+                + " was made from "
+                + profile.model()
+                + " (sha256 "
+                + profile.modelSha256()
+                + "), not from "
+                + model.getFileName()
+                + " (sha256 "
+                + sha
+                + ")";
+        if (!ignoreModelMismatch) {
+          throw new IllegalArgumentException(
+              problem
+                  + ". Profile this model, or pass --ignore-model-mismatch if only its weights differ.");
+        }
+        warnings.add(problem);
+      }
+      if (profile.derived()) {
+        warnings.add(
+            "The "
+                + profile.device()
+                + " times were not measured: derived from "
+                + profile.derivedFrom()
+                + " at speed factor "
+                + profile.speedFactor());
+      }
+    }
+    CostGraph graph = CostGraphs.fromOnnx(proto, edge, cloud);
+    CostParameters parameters =
+        CostParameters.DEFAULTS
+            .withSerialisationNsPerByte(serialisationNsPerByte)
+            .withColdStart(Quantities.millis(coldStart), coldStartProbability);
+    List<NetworkProfile> all = new ArrayList<>(networks);
+    all.addAll(NetworkProfile.STANDARD);
+    Planner.Request request =
+        new Planner.Request(
+            model.getFileName().toString(),
+            sha,
+            summary(edge),
+            summary(cloud),
+            new CostModel(parameters, objective),
+            all,
+            new Constraints(
+                slo == null ? null : Quantities.millis(slo),
+                edgeMemory == null ? null : Quantities.bytes(edgeMemory)),
+            warnings);
+    return Planner.plan(graph, request);
+  }
+
+  private ModelProto readModel() throws IOException {
+    try {
+      ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(model));
+      if (proto.getGraph().getNodeCount() == 0) {
+        throw new IllegalArgumentException(model + " is no ONNX model: it has no graph nodes");
+      }
+      return proto;
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("No model file at " + model, e);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException(model + " is no ONNX model: " + e.getMessage(), e);
+    }
+  }
+
+  private static ProfileSummary summary(Profile p) {
+    return new ProfileSummary(p.device(), p.derivedFrom(), p.speedFactor(), p.runs(), p.totalMs());
+  }
+
+  /** Parses {@code --network} strictly, so a bad spec is a usage error naming the problem. */
+  static final class NetworkConverter implements CommandLine.ITypeConverter<NetworkProfile> {
+    @Override
+    public NetworkProfile convert(String value) {
+      try {
+        return NetworkProfile.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** Reads {@code --objective} in any case. */
+  static final class ObjectiveConverter implements CommandLine.ITypeConverter<Objective> {
+    @Override
+    public Objective convert(String value) {
+      for (Objective o : Objective.values()) {
+        if (o.name().equalsIgnoreCase(value)) {
+          return o;
+        }
+      }
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is no objective; expected latency, energy or cost");
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.isthmus.partitioner.plan;
+
+import io.isthmus.partitioner.plan.PartitionPlan.Candidate;
+import io.isthmus.partitioner.plan.PartitionPlan.Prediction;
+import io.isthmus.partitioner.plan.PartitionPlan.ProfileSummary;
+import java.util.Locale;
+
+/** A plan as text for people: the choice, then one row per candidate cut. */
+public final class PlanTable {
+  private static final int CUT_WIDTH = 36;
+
+  private PlanTable() {}
+
+  /**
+   * The plan as a table. In each network's column, {@code *} marks the candidate to use on it and
+   * {@code !} a prediction that breaks a constraint.
+   */
+  public static String render(PartitionPlan plan) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Plan for %s, objective %s (%s). Gateway: %s. Cloud: %s.%n",
+            plan.model(),
+            plan.objective(),
+            plan.objectiveUnit(),
+            describe(plan.edge()),
+            describe(plan.cloud())));
+    PartitionPlan.Chosen chosen = plan.chosen();
+    Prediction p = chosen.prediction();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Chosen for %s: candidate %d %s, %d bytes sent; predicted %.3f ms = edge %.3f +"
+                + " serialisation %.3f + transfer %.3f + RTT/cold start %.3f + cloud %.3f%s%n",
+            chosen.network(),
+            chosen.candidate(),
+            label(plan.candidates().get(chosen.candidate())),
+            chosen.bytesSent(),
+            p.totalMs(),
+            p.edgeMs(),
+            p.serialisationMs(),
+            p.transferMs(),
+            p.fixedMs(),
+            p.cloudMs(),
+            plan.objective().equals("latency")
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    "; %s %.6g %s",
+                    plan.objective(),
+                    p.objective(),
+                    plan.objectiveUnit())));
+    if (!plan.feasible()) {
+      out.append("No candidate keeps the constraints; this is the best one, and it breaks them: ")
+          .append(p.violation())
+          .append(System.lineSeparator());
+    }
+    out.append(System.lineSeparator());
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%3s  %-" + CUT_WIDTH + "s %5s %5s %11s %9s %9s %10s",
+            "#",
+            "cut",
+            "head",
+            "tail",
+            "bytes sent",
+            "edge ms",
+            "cloud ms",
+            "memory KB"));
+    for (NetworkProfile network : plan.networks()) {
+      out.append(String.format(Locale.ROOT, " %14s", network.name()));
+    }
+    out.append(System.lineSeparator());
+    for (Candidate c : plan.candidates()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%3d  %-" + CUT_WIDTH + "s %5d %5d %11d %9.3f %9.3f %10.1f",
+              c.index(),
+              abbreviate(label(c)),
+              c.headNodes().size(),
+              c.tailNodes().size(),
+              c.bytesSent(),
+              c.edgeMs(),
+              c.cloudMs(),
+              c.headMemoryBytes() / 1024.0));
+      for (NetworkProfile network : plan.networks()) {
+        Prediction q = c.predictions().get(network.name());
+        String mark =
+            (plan.bestCandidateByNetwork().get(network.name()) == c.index() ? "*" : " ")
+                + (q.feasible() ? " " : "!");
+        out.append(String.format(Locale.ROOT, " %12.3f%s", q.totalMs(), mark));
+      }
+      out.append(System.lineSeparator());
+    }
+    out.append(
+            "Network columns: predicted end-to-end ms; * = best candidate there; ! = breaks a constraint.")
+        .append(System.lineSeparator());
+    for (String warning : plan.warnings()) {
+      out.append("warning: ").append(warning).append(System.lineSeparator());
+    }
+    return out.toString();
+  }
+
+  private static String label(Candidate c) {
+    return c.kind().equals("split") ? String.join(",", c.tensors()) : c.kind();
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= CUT_WIDTH ? text : text.substring(0, CUT_WIDTH - 3) + "...";
+  }
+
+  private static String describe(ProfileSummary profile) {
+    return profile.derivedFrom() == null
+        ? String.format(
+            Locale.ROOT,
+            "%s (measured, %d runs, %.3f ms)",
+            profile.device(),
+            profile.runs(),
+            profile.totalMs())
+        : String.format(
+            Locale.ROOT,
+            "%s (NOT measured: derived from %s at speed factor %s, %.3f ms)",
+            profile.device(),
+            profile.derivedFrom(),
+            profile.speedFactor(),
+            profile.totalMs());
+  }
+}

@@ -1,0 +1,302 @@
+package io.isthmus.partitioner.plan;
+
+import io.isthmus.partitioner.plan.PartitionPlan.Candidate;
+import io.isthmus.partitioner.plan.PartitionPlan.Chosen;
+import io.isthmus.partitioner.plan.PartitionPlan.Constraints;
+import io.isthmus.partitioner.plan.PartitionPlan.Prediction;
+import io.isthmus.partitioner.plan.PartitionPlan.ProfileSummary;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.DoubleFunction;
+import java.util.function.Predicate;
+
+/**
+ * Chooses cuts: for each network, the cut of least objective that keeps the constraints.
+ *
+ * <p>Without constraints that cut is the minimum cut of {@link OptimalCut}, which is optimal. With
+ * constraints the planner also collects the minimum cuts of the objective plus weighted latency
+ * (for an SLO) and weighted head weight bytes (for a memory limit), a Lagrangian relaxation, and
+ * chooses the best of these and all-edge and all-cloud that keeps the constraints; this finds the
+ * constrained optimum when it lies on the relaxation's lower hull and is a heuristic otherwise.
+ * When no cut keeps the constraints it reports the cut of least objective as infeasible, saying
+ * what it breaks.
+ */
+public final class Planner {
+  /** Weights tried for two constraints at once, relative to the objective's scale. */
+  private static final double[] GRID = {1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4};
+
+  private static final int BISECTIONS = 25;
+
+  /**
+   * What to plan.
+   *
+   * @param model the model's file name
+   * @param modelSha256 its sha256
+   * @param edge where the gateway's times come from
+   * @param cloud where the cloud's times come from
+   * @param costModel the cost model and its objective
+   * @param networks the networks to predict on; the first is the one the chosen cut is for
+   * @param constraints the limits; fields null when not set
+   * @param warnings notes to carry into the plan
+   */
+  public record Request(
+      String model,
+      String modelSha256,
+      ProfileSummary edge,
+      ProfileSummary cloud,
+      CostModel costModel,
+      List<NetworkProfile> networks,
+      Constraints constraints,
+      List<String> warnings) {
+    public Request {
+      if (networks.isEmpty()) {
+        throw new IllegalArgumentException("A plan needs at least one network");
+      }
+      networks = List.copyOf(networks);
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  private Planner() {}
+
+  /** Plans {@code graph}. */
+  public static PartitionPlan plan(CostGraph graph, Request request) {
+    CostModel model = request.costModel();
+    List<NetworkProfile> networks = distinct(request.networks());
+    Map<BitSet, Cut> pool = new LinkedHashMap<>();
+    add(pool, Cut.allEdge(graph));
+    add(pool, Cut.allCloud(graph));
+    for (NetworkProfile network : networks) {
+      search(graph, model, network, request.constraints()).forEach(c -> add(pool, c));
+    }
+
+    Map<BitSet, Cut> rows = new LinkedHashMap<>();
+    add(rows, Cut.allEdge(graph));
+    add(rows, Cut.allCloud(graph));
+    Map<String, BitSet> bestHead = new LinkedHashMap<>();
+    for (NetworkProfile network : networks) {
+      Cut best = best(pool.values(), model, network, request.constraints());
+      add(rows, best);
+      bestHead.put(network.name(), best.head());
+    }
+
+    List<BitSet> order = new ArrayList<>(rows.keySet());
+    List<Candidate> candidates = new ArrayList<>();
+    Map<String, Integer> bestByNetwork = new LinkedHashMap<>();
+    bestHead.forEach((name, head) -> bestByNetwork.put(name, order.indexOf(head)));
+    for (int i = 0; i < order.size(); i++) {
+      int index = i;
+      List<String> bestFor =
+          bestByNetwork.entrySet().stream()
+              .filter(e -> e.getValue() == index)
+              .map(Map.Entry::getKey)
+              .toList();
+      candidates.add(
+          candidate(i, rows.get(order.get(i)), bestFor, model, networks, request.constraints()));
+    }
+
+    NetworkProfile primary = networks.get(0);
+    Candidate chosenRow = candidates.get(bestByNetwork.get(primary.name()));
+    Prediction prediction = chosenRow.predictions().get(primary.name());
+    Chosen chosen =
+        new Chosen(
+            chosenRow.index(),
+            primary.name(),
+            chosenRow.tensors(),
+            chosenRow.headNodes(),
+            chosenRow.tailNodes(),
+            chosenRow.bytesSent(),
+            prediction);
+    List<String> warnings = new ArrayList<>(request.warnings());
+    warnings.addAll(graph.warnings());
+    return new PartitionPlan(
+        PartitionPlan.SCHEMA_VERSION,
+        request.model(),
+        request.modelSha256(),
+        request.edge(),
+        request.cloud(),
+        model.objective().name().toLowerCase(Locale.ROOT),
+        model.objective().unit(),
+        model.parameters(),
+        request.constraints(),
+        networks,
+        chosen,
+        candidates,
+        bestByNetwork,
+        prediction.feasible(),
+        warnings);
+  }
+
+  /**
+   * The minimum cuts worth considering on {@code network} under {@code constraints}: of the
+   * objective alone; with an SLO, of the objective plus a weight on latency, bisecting for the
+   * least weight whose cut keeps the SLO; with a memory limit, likewise with a weight on the head's
+   * weight bytes; with both, a grid of the two weights. Weights are scaled to the objective's size
+   * on this network.
+   */
+  static List<Cut> search(
+      CostGraph graph, CostModel model, NetworkProfile network, Constraints constraints) {
+    List<Cut> cuts = new ArrayList<>();
+    cuts.add(OptimalCut.find(graph, model.weights(network, 0, 0)));
+    CostModel.Estimate edge = model.estimate(Cut.allEdge(graph), network);
+    CostModel.Estimate cloud = model.estimate(Cut.allCloud(graph), network);
+    double size = edge.objective() + cloud.objective();
+    double latencyUnit = unit(size / (edge.totalMs() + cloud.totalMs()));
+    long weightBytes = graph.weightBytes().values().stream().mapToLong(Long::longValue).sum();
+    double memoryUnit = unit(size / Math.max(1, weightBytes));
+    Double slo = model.objective() == Objective.LATENCY ? null : constraints.sloMs();
+    Long memory = constraints.edgeMemoryBytes();
+    if (slo != null) {
+      bisect(
+          latencyUnit,
+          lambda -> OptimalCut.find(graph, model.weights(network, lambda, 0)),
+          cut -> model.estimate(cut, network).totalMs() <= slo,
+          cuts);
+    }
+    if (memory != null) {
+      bisect(
+          memoryUnit,
+          mu -> OptimalCut.find(graph, model.weights(network, 0, mu)),
+          cut -> cut.headMemoryBytes() <= memory,
+          cuts);
+    }
+    if (slo != null && memory != null) {
+      for (double lambda : GRID) {
+        for (double mu : GRID) {
+          cuts.add(
+              OptimalCut.find(
+                  graph, model.weights(network, lambda * latencyUnit, mu * memoryUnit)));
+        }
+      }
+    }
+    return cuts;
+  }
+
+  /**
+   * Bisects the weight, on a log scale from 10^-6 to 10^6 units, for the least one whose cut {@code
+   * keeps} the constraint, adding every cut it meets to {@code cuts}.
+   */
+  private static void bisect(
+      double unit, DoubleFunction<Cut> cutFor, Predicate<Cut> keeps, List<Cut> cuts) {
+    double lo = Math.log10(unit) - 6;
+    double hi = Math.log10(unit) + 6;
+    Cut strongest = cutFor.apply(Math.pow(10, hi));
+    cuts.add(strongest);
+    if (!keeps.test(strongest)) {
+      return;
+    }
+    for (int i = 0; i < BISECTIONS; i++) {
+      double mid = (lo + hi) / 2;
+      Cut cut = cutFor.apply(Math.pow(10, mid));
+      cuts.add(cut);
+      if (keeps.test(cut)) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+  }
+
+  /** The feasible cut of least objective on {@code network}, or the cut of least objective. */
+  static Cut best(
+      Iterable<Cut> cuts, CostModel model, NetworkProfile network, Constraints constraints) {
+    Cut best = null;
+    double bestValue = Double.POSITIVE_INFINITY;
+    boolean bestFeasible = false;
+    for (Cut cut : cuts) {
+      CostModel.Estimate estimate = model.estimate(cut, network);
+      boolean feasible = violation(cut, estimate, constraints) == null;
+      if (best == null
+          || feasible && !bestFeasible
+          || feasible == bestFeasible && estimate.objective() < bestValue) {
+        best = cut;
+        bestValue = estimate.objective();
+        bestFeasible = feasible;
+      }
+    }
+    return best;
+  }
+
+  private static Candidate candidate(
+      int index,
+      Cut cut,
+      List<String> bestFor,
+      CostModel model,
+      List<NetworkProfile> networks,
+      Constraints constraints) {
+    Map<String, Prediction> predictions = new LinkedHashMap<>();
+    for (NetworkProfile network : networks) {
+      CostModel.Estimate e = model.estimate(cut, network);
+      String violation = violation(cut, e, constraints);
+      predictions.put(
+          network.name(),
+          new Prediction(
+              e.edgeMs(),
+              e.serialisationMs(),
+              e.transferMs(),
+              e.fixedMs(),
+              e.cloudMs(),
+              e.totalMs(),
+              e.energyMj(),
+              e.cloudCost(),
+              e.objective(),
+              violation == null,
+              violation));
+    }
+    String kind = cut.isAllEdge() ? "all-edge" : cut.isAllCloud() ? "all-cloud" : "split";
+    return new Candidate(
+        index,
+        kind,
+        bestFor,
+        cut.sent().stream().map(CostTensor::name).toList(),
+        cut.headOutputs().stream().map(CostTensor::name).toList(),
+        cut.headNodes(),
+        cut.tailNodes(),
+        cut.bytesSent(),
+        cut.bytesReturned(),
+        cut.edgeMs(),
+        cut.cloudMs(),
+        cut.headMemoryBytes(),
+        predictions);
+  }
+
+  /** What {@code cut} breaks, or null. */
+  private static String violation(Cut cut, CostModel.Estimate estimate, Constraints constraints) {
+    List<String> broken = new ArrayList<>();
+    if (constraints.sloMs() != null && estimate.totalMs() > constraints.sloMs()) {
+      broken.add(
+          String.format(
+              "latency %.3f ms exceeds the SLO of %.3f ms",
+              estimate.totalMs(), constraints.sloMs()));
+    }
+    if (constraints.edgeMemoryBytes() != null
+        && cut.headMemoryBytes() > constraints.edgeMemoryBytes()) {
+      broken.add(
+          "head needs "
+              + cut.headMemoryBytes()
+              + " bytes of gateway memory, the limit is "
+              + constraints.edgeMemoryBytes());
+    }
+    return broken.isEmpty() ? null : String.join("; ", broken);
+  }
+
+  private static List<NetworkProfile> distinct(List<NetworkProfile> networks) {
+    Map<String, NetworkProfile> byName = new LinkedHashMap<>();
+    for (NetworkProfile n : networks) {
+      byName.putIfAbsent(n.name(), n);
+    }
+    return List.copyOf(byName.values());
+  }
+
+  private static void add(Map<BitSet, Cut> cuts, Cut cut) {
+    cuts.putIfAbsent(cut.head(), cut);
+  }
+
+  private static double unit(double scale) {
+    return scale > 0 && Double.isFinite(scale) ? scale : 1;
+  }
+}

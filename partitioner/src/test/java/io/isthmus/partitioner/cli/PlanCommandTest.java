@@ -1,0 +1,200 @@
+package io.isthmus.partitioner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isthmus.inference.testing.TestModels;
+import io.isthmus.partitioner.plan.PartitionPlan;
+import io.isthmus.partitioner.profile.Profile;
+import io.isthmus.partitioner.profile.Profiler;
+import io.isthmus.partitioner.profile.Profiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlanCommandTest {
+  @TempDir static Path dir;
+  private static Path model;
+  private static Path edge;
+  private static Profile measured;
+
+  @BeforeAll
+  static void profile() throws Exception {
+    model = TestModels.require("pp-ocr-cls");
+    measured =
+        new Profiler(
+                new Profiler.Settings(3, 1, 1, "basic", Map.of("x", new long[] {1, 3, 48, 192})))
+            .profile(model, "pi4");
+    edge = dir.resolve("pi4.json");
+    Profiles.write(measured, edge);
+  }
+
+  private static CommandRun plan(String... extra) {
+    String[] base = {model.toString(), "--edge-profile", edge.toString()};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return CommandRun.of(new PlanCommand(), args);
+  }
+
+  @Test
+  void writesThePlanAndPrintsTheTable() throws Exception {
+    Path out = dir.resolve("plan.json");
+    CommandRun run =
+        plan(
+            "--cloud-speed-factor",
+            "8",
+            "--network",
+            "bw=20mbit,rtt=40ms",
+            "--network",
+            "bw=1gbit,rtt=1ms",
+            "--out",
+            out.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    PartitionPlan plan = PartitionPlan.read(out);
+    assertThat(plan.networks())
+        .extracting(n -> n.name())
+        .containsExactly("20mbit/40ms", "1gbit/1ms", "2mbit/100ms", "200mbit/5ms");
+    assertThat(plan.chosen().network()).isEqualTo("20mbit/40ms");
+    assertThat(plan.cloud().derivedFrom()).isEqualTo("pi4");
+    assertThat(plan.cloud().speedFactor()).isEqualTo(8.0);
+    assertThat(plan.warnings())
+        .anyMatch(w -> w.contains("not measured: derived from pi4 at speed factor 8.0"));
+    assertThat(plan.modelSha256()).isEqualTo(measured.modelSha256());
+    assertThat(run.out())
+        .contains("Chosen for 20mbit/40ms: candidate " + plan.chosen().candidate())
+        .contains("NOT measured: derived from pi4")
+        .contains("all-edge", "all-cloud", "2mbit/100ms", "1gbit/1ms");
+  }
+
+  @Test
+  void jsonFlagPrintsThePlanItWrites() throws Exception {
+    Path out = dir.resolve("json/plan.json");
+    CommandRun run =
+        plan(
+            "--cloud-speed-factor",
+            "8",
+            "--network",
+            "bw=2mbit,rtt=100ms",
+            "--json",
+            "--out",
+            out.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out().strip()).isEqualTo(Files.readString(out).strip());
+  }
+
+  @Test
+  void malformedNetworkIsAUsageError() {
+    CommandRun run = plan("--cloud-speed-factor", "8", "--network", "bw=20mbps,rtt=40ms");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("Invalid value for option '--network'")
+        .contains("'20mbps' is not a bandwidth")
+        .contains("Expected e.g. bw=20mbit,rtt=40ms");
+  }
+
+  @Test
+  void profileOfAnotherModelFileIsRefusedUnlessAllowed() throws Exception {
+    Profile other =
+        new Profile(
+            measured.device(),
+            "other.onnx",
+            "ff00",
+            measured.runs(),
+            measured.warmupRuns(),
+            measured.threads(),
+            measured.graphOptimization(),
+            measured.aggregate(),
+            null,
+            null,
+            measured.nodes(),
+            measured.inputBytes(),
+            measured.unattributedMs(),
+            measured.totalMs());
+    Path file = dir.resolve("other.json");
+    Profiles.write(other, file);
+    Path out = dir.resolve("mismatch.json");
+
+    CommandRun refused =
+        CommandRun.of(
+            new PlanCommand(),
+            model.toString(),
+            "--edge-profile",
+            file.toString(),
+            "--cloud-speed-factor",
+            "8",
+            "--network",
+            "bw=20mbit,rtt=40ms",
+            "--out",
+            out.toString());
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("was made from other.onnx (sha256 ff00)", "--ignore-model-mismatch");
+    assertThat(out).doesNotExist();
+
+    CommandRun allowed =
+        CommandRun.of(
+            new PlanCommand(),
+            model.toString(),
+            "--edge-profile",
+            file.toString(),
+            "--cloud-speed-factor",
+            "8",
+            "--network",
+            "bw=20mbit,rtt=40ms",
+            "--ignore-model-mismatch",
+            "--out",
+            out.toString());
+    assertThat(allowed.exitCode()).as(allowed.err()).isZero();
+    assertThat(PartitionPlan.read(out).warnings())
+        .anyMatch(w -> w.contains("was made from other.onnx"));
+  }
+
+  @Test
+  void impossibleConstraintsWriteTheBestPlanAndFail() throws Exception {
+    Path out = dir.resolve("tight.json");
+    CommandRun run =
+        plan(
+            "--cloud-speed-factor",
+            "8",
+            "--network",
+            "bw=20mbit,rtt=40ms",
+            "--slo",
+            "0.01ms",
+            "--edge-memory",
+            "1kb",
+            "--out",
+            out.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("no candidate cut keeps the constraints")
+        .contains("exceeds the SLO of 0.010 ms");
+    assertThat(run.out()).contains("No candidate keeps the constraints");
+    PartitionPlan plan = PartitionPlan.read(out);
+    assertThat(plan.feasible()).isFalse();
+    assertThat(plan.constraints().edgeMemoryBytes()).isEqualTo(1024);
+    // The best plan by latency, constraints aside, is all-edge here (the model runs faster than the
+    // RTT).
+    assertThat(plan.chosen().tailNodes()).isEmpty();
+  }
+
+  @Test
+  void cloudMustBeGivenOneWay() {
+    CommandRun run = plan("--network", "bw=20mbit,rtt=40ms");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("Give one of --cloud-profile or --cloud-speed-factor");
+
+    CommandRun objective =
+        plan(
+            "--cloud-speed-factor", "8", "--network", "bw=20mbit,rtt=40ms", "--objective", "speed");
+    assertThat(objective.exitCode()).isEqualTo(2);
+    assertThat(objective.err())
+        .contains("'speed' is no objective; expected latency, energy or cost");
+  }
+}
