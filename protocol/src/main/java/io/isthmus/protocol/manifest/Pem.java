@@ -60,7 +60,13 @@ public final class Pem {
    * @throws IOException if the file cannot be read
    */
   public static PublicKey readPublicKey(Path file) throws IOException, ManifestException {
-    byte[] der = decode(PUBLIC, Files.readString(file, StandardCharsets.US_ASCII), file);
+    String text = Files.readString(file, StandardCharsets.US_ASCII);
+    if (text.contains("-----BEGIN " + PRIVATE)) {
+      throw new ManifestException(
+          Reason.BAD_KEY,
+          file + " holds a private key where a public key belongs; trust the public.pem instead");
+    }
+    byte[] der = decode(PUBLIC, text, file);
     try {
       return keyFactory().generatePublic(new X509EncodedKeySpec(der));
     } catch (GeneralSecurityException e) {

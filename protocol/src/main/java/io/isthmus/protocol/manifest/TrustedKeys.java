@@ -42,8 +42,8 @@ public final class TrustedKeys {
    * Trusts the public key in {@code path} if it is a file, or every {@code *.pem} file in it if it
    * is a folder.
    *
-   * @throws ManifestException ({@code bad_key}) if a file is not a PEM Ed25519 public key, or the
-   *     folder holds none
+   * @throws ManifestException ({@code bad_key}) if a file is not a PEM Ed25519 public key (a
+   *     private key has no place on a gateway and is refused too), or the folder holds none
    * @throws IOException if a file cannot be read
    */
   public static TrustedKeys load(Path path) throws IOException, ManifestException {

@@ -87,4 +87,13 @@ class SigningKeyTest {
             ManifestException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_KEY))
         .hasMessageContaining("BEGIN PRIVATE KEY");
   }
+
+  @Test
+  void aPrivateKeyIsNeverTrusted() throws Exception {
+    SigningKey.generate().writeTo(dir);
+    assertThatThrownBy(() -> TrustedKeys.load(dir))
+        .isInstanceOfSatisfying(
+            ManifestException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_KEY))
+        .hasMessageContaining("private.pem holds a private key");
+  }
 }
