@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -41,17 +38,14 @@ public final class Outbox implements AutoCloseable {
 
   private final OutboxOptions options;
   private final AckCursor cursor;
-  private final boolean syncs;
+  private final Durability durability;
   private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
-  // Lock order: writeLock before deliveryLock; syncLock before writeLock.
+  // Lock order: writeLock before deliveryLock (Durability's sync lock before both).
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock deliveryLock = new ReentrantLock();
-  private final ReentrantLock syncLock = new ReentrantLock();
   private final RecordReader deliveryReader;
   private final RecordReader ackReader;
-  private final ScheduledExecutorService syncer;
   private final AtomicLong bytes = new AtomicLong();
-  private final AtomicLong durable = new AtomicLong();
   private final AtomicLong appended = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
@@ -69,7 +63,6 @@ public final class Outbox implements AutoCloseable {
   private Outbox(OutboxOptions options, AckCursor cursor, Recovery.State state) throws IOException {
     this.options = options;
     this.cursor = cursor;
-    this.syncs = options.fsyncPolicy() != FsyncPolicy.NEVER;
     this.deliveryReader = new RecordReader(options.maxRecordBytes());
     this.ackReader = new RecordReader(options.maxRecordBytes());
     for (Segment segment : state.segments()) {
@@ -78,25 +71,12 @@ public final class Outbox implements AutoCloseable {
     }
     active = segments.lastEntry().getValue();
     lastWritten = active.lastSequence();
-    durable.set(lastWritten);
     long first = Math.max(state.acked() + 1, segments.firstKey());
     ackPosition = walk(start(segments.floorEntry(first).getValue()), first, new long[1]);
     readPosition = ackPosition;
     firstUnacked = ackPosition.sequence();
     deleteAcknowledgedSegments();
-    if (options.fsyncPolicy() == FsyncPolicy.INTERVAL) {
-      syncer =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread thread = new Thread(r, "outbox-sync-" + options.gatewayId());
-                thread.setDaemon(true);
-                return thread;
-              });
-      long period = options.fsyncInterval().toMillis();
-      syncer.scheduleWithFixedDelay(this::periodicSync, period, period, TimeUnit.MILLISECONDS);
-    } else {
-      syncer = null;
-    }
+    durability = new Durability(options, this::head, lastWritten);
   }
 
   /**
@@ -162,9 +142,7 @@ public final class Outbox implements AutoCloseable {
     } finally {
       writeLock.unlock();
     }
-    if (options.fsyncPolicy() == FsyncPolicy.ALWAYS) {
-      syncTo(sequence);
-    }
+    durability.awaitDurable(sequence);
     return sequence;
   }
 
@@ -305,14 +283,7 @@ public final class Outbox implements AutoCloseable {
   /** Syncs what was written (unless the policy is never) and releases the files. Idempotent. */
   @Override
   public void close() throws IOException {
-    if (syncer != null) {
-      syncer.shutdown();
-      try {
-        syncer.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    durability.close();
     writeLock.lock();
     deliveryLock.lock();
     try {
@@ -322,7 +293,7 @@ public final class Outbox implements AutoCloseable {
       closed = true;
       try (deliveryReader;
           ackReader) {
-        active.seal(syncs);
+        active.seal(durability.syncs());
       }
     } finally {
       deliveryLock.unlock();
@@ -379,12 +350,10 @@ public final class Outbox implements AutoCloseable {
 
   private void roll() throws IOException {
     Segment sealed = active;
-    sealed.seal(syncs);
-    if (syncs) {
-      durable.accumulateAndGet(sealed.lastSequence(), Math::max);
-    }
+    sealed.seal(durability.syncs());
+    durability.sealed(sealed.lastSequence());
     Segment next = Segment.create(options.dir(), sealed.lastSequence() + 1);
-    if (syncs) {
+    if (durability.syncs()) {
       AckCursor.syncDirectory(options.dir());
     }
     segments.put(next.base(), next);
@@ -392,36 +361,12 @@ public final class Outbox implements AutoCloseable {
     active = next;
   }
 
-  private void syncTo(long sequence) throws IOException {
-    if (durable.get() >= sequence) {
-      return;
-    }
-    syncLock.lock();
+  private Durability.Head head() {
+    writeLock.lock();
     try {
-      if (durable.get() >= sequence) {
-        return; // a sync that started after our write covered it
-      }
-      Segment segment;
-      long upTo;
-      writeLock.lock();
-      try {
-        segment = active;
-        upTo = lastWritten;
-      } finally {
-        writeLock.unlock();
-      }
-      segment.sync(); // earlier segments were synced when sealed
-      durable.accumulateAndGet(upTo, Math::max);
+      return new Durability.Head(active, lastWritten);
     } finally {
-      syncLock.unlock();
-    }
-  }
-
-  private void periodicSync() {
-    try {
-      syncTo(lastWritten);
-    } catch (IOException | RuntimeException e) {
-      LOG.error("Outbox {}: periodic fsync failed", options.dir(), e);
+      writeLock.unlock();
     }
   }
 
