@@ -34,6 +34,7 @@ class ModelStoreKillIT {
   void theStoreIsConsistentAfterEveryKill() throws Exception {
     Random random = new Random(7);
     Set<String> stored = new HashSet<>();
+    int interruptedWrites = 0;
     for (int run = 0; run < RUNS; run++) {
       Process child = startChild(run);
       ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -50,6 +51,9 @@ class ModelStoreKillIT {
         stored.add(line);
       }
 
+      try (Stream<Path> files = Files.list(root)) {
+        interruptedWrites += (int) files.filter(f -> f.toString().endsWith(".tmp")).count();
+      }
       ModelStore store = ModelStore.open(root);
 
       assertThat(store.verifyAll()).isEmpty();
@@ -63,6 +67,9 @@ class ModelStoreKillIT {
       }
     }
     assertThat(stored).hasSizeGreaterThanOrEqualTo(RUNS);
+    System.out.printf(
+        "%d runs: %d models stored, %d writes interrupted mid-file%n",
+        RUNS, stored.size(), interruptedWrites);
   }
 
   private static void copy(InputStream in, ByteArrayOutputStream out, CountDownLatch started) {
