@@ -3,7 +3,10 @@ package io.isthmus.inference.store;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A stored model whose bytes no longer hash to the digest it is stored under. */
+/**
+ * Model bytes that do not hash to the digest they should have: a stored file that changed on disk,
+ * or bytes refused before they were stored.
+ */
 public final class CorruptedModelException extends IOException {
   private static final long serialVersionUID = 1L;
 
@@ -11,14 +14,21 @@ public final class CorruptedModelException extends IOException {
   private final String actual;
 
   public CorruptedModelException(Path file, String expected, String actual) {
-    super(
+    this(
         "Model file "
             + file
             + " is corrupted: its sha256 is "
             + actual
             + ", expected "
             + expected
-            + "; delete it and fetch the model again");
+            + "; delete it and fetch the model again",
+        expected,
+        actual);
+  }
+
+  /** For bytes refused before they were stored, e.g. a download that does not match. */
+  CorruptedModelException(String message, String expected, String actual) {
+    super(message);
     this.expected = expected;
     this.actual = actual;
   }

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,8 +27,13 @@ import java.util.regex.Pattern;
  * A content-addressed folder of model files, each named by the sha256 of its bytes (64 lower-case
  * hex digits). Writes are crash-safe: a file is written aside, fsynced, renamed into place
  * atomically and the folder fsynced, so a reader sees a whole file or none. Reads verify the hash,
- * so a file corrupted on disk is rejected rather than loaded. Digests are validated before they
- * touch a path, so no digest can name a file outside the root.
+ * so a file corrupted on disk is rejected rather than loaded; {@link #verifyAll()} checks every
+ * file at once, e.g. at start-up. Digests are validated before they touch a path, so no digest can
+ * name a file outside the root.
+ *
+ * <p>A writer holds an exclusive lock on its temporary file while it writes; {@link #open} deletes
+ * the temporary files nobody holds, the remains of a process that died mid-write, and leaves those
+ * of live writers in other processes alone.
  *
  * <p>Thread-safe; several processes may share one root. Every method blocks on disk I/O: call it
  * from a worker thread, not an event loop.
@@ -42,14 +49,17 @@ public final class ModelStore {
   }
 
   /**
-   * A store over {@code root}, creating the folder if needed.
+   * A store over {@code root}, creating the folder if needed and deleting temporary files left by
+   * writers that died.
    *
-   * @throws IOException if the folder cannot be created
+   * @throws IOException if the folder cannot be created or listed
    */
   public static ModelStore open(Path root) throws IOException {
     Path absolute = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
     Files.createDirectories(absolute);
-    return new ModelStore(absolute);
+    ModelStore store = new ModelStore(absolute);
+    store.deleteAbandonedTempFiles();
+    return store;
   }
 
   public Path root() {
@@ -63,16 +73,41 @@ public final class ModelStore {
    * @throws IOException if reading or writing fails; nothing partial is left behind
    */
   public String put(InputStream in) throws IOException {
+    return put(in, null);
+  }
+
+  /**
+   * Stores the bytes of {@code in} if they hash to {@code expected}, as a download whose digest a
+   * verified manifest names; bytes that do not match never enter the store.
+   *
+   * @throws CorruptedModelException if the bytes hash to something else; nothing is stored
+   * @throws IllegalArgumentException if {@code expected} is not 64 lower-case hex digits
+   * @throws IOException if reading or writing fails; nothing partial is left behind
+   */
+  public String put(InputStream in, String expected) throws IOException {
+    if (expected != null) {
+      requireDigest(expected);
+    }
     Path temp = Files.createTempFile(root, TEMP_PREFIX, ".tmp");
-    try {
+    // The lock marks the temporary file as live until it is renamed; closing the channel drops it.
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      channel.lock();
       MessageDigest sha256 = sha256();
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-          OutputStream out = Channels.newOutputStream(channel)) {
-        new DigestInputStream(in, sha256).transferTo(out);
-        out.flush();
-        channel.force(true);
-      }
+      OutputStream out = Channels.newOutputStream(channel);
+      new DigestInputStream(in, sha256).transferTo(out);
+      out.flush();
+      channel.force(true);
       String digest = HexFormat.of().formatHex(sha256.digest());
+      if (expected != null && !expected.equals(digest)) {
+        throw new CorruptedModelException(
+            "The bytes received hash to "
+                + digest
+                + ", expected "
+                + expected
+                + "; nothing was stored: fetch the model again",
+            expected,
+            digest);
+      }
       Path target = root.resolve(digest);
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -167,6 +202,28 @@ public final class ModelStore {
   }
 
   /**
+   * Hashes every stored model and reports those whose bytes no longer match their name (bit rot, a
+   * truncating copy, an edit by hand). It does not delete them: the caller decides, e.g. {@link
+   * #delete} and fetch again.
+   *
+   * @return one exception per corrupted model, in digest order; empty if all are intact
+   * @throws IOException if a file cannot be read
+   */
+  public List<CorruptedModelException> verifyAll() throws IOException {
+    List<CorruptedModelException> corrupted = new ArrayList<>();
+    for (String digest : list()) {
+      try {
+        verify(digest, resolve(digest));
+      } catch (CorruptedModelException e) {
+        corrupted.add(e);
+      } catch (NoSuchFileException e) {
+        // deleted by another process since list(): nothing to check
+      }
+    }
+    return corrupted;
+  }
+
+  /**
    * Checks that {@code digest} is a sha256 in lower-case hex.
    *
    * @throws IllegalArgumentException naming the value otherwise
@@ -193,6 +250,23 @@ public final class ModelStore {
     String actual = HexFormat.of().formatHex(sha256.digest());
     if (!actual.equals(digest)) {
       throw new CorruptedModelException(file, digest, actual);
+    }
+  }
+
+  private void deleteAbandonedTempFiles() throws IOException {
+    List<Path> temps = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(root, TEMP_PREFIX + "*.tmp")) {
+      files.forEach(temps::add);
+    }
+    for (Path temp : temps) {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+          FileLock abandoned = channel.tryLock()) {
+        if (abandoned != null) {
+          Files.delete(temp);
+        }
+      } catch (OverlappingFileLockException | NoSuchFileException e) {
+        // a writer in this JVM holds it, or its writer just finished: not abandoned
+      }
     }
   }
 
