@@ -62,6 +62,33 @@ class AgentConfigReaderTest {
     assertThat(p.post()).isEqualTo(new PostStageConfig.Raw());
     assertThat(p.workers()).isEqualTo(1);
     assertThat(config.mqtt().clientId()).isEqualTo("isthmus-agent-gateway-1");
+    assertThat(config.mqtt().session()).isEqualTo(AgentConfig.SessionMode.CLEAN);
+    assertThat(config.mqtt().offlineBuffer()).isEqualTo(10_000);
+  }
+
+  @Test
+  void persistentSessionsParseAndBadSessionValuesAreNamed() {
+    AgentConfig config =
+        AgentConfigReader.parse(
+            "mqtt: {uri: 'tcp://b:1883', session: persistent, sessionExpiry: 10m,"
+                + " offlineBuffer: 5}\n"
+                + MINIMAL,
+            Path.of("."));
+    assertThat(config.mqtt().session()).isEqualTo(AgentConfig.SessionMode.PERSISTENT);
+    assertThat(config.mqtt().sessionExpiry()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.mqtt().offlineBuffer()).isEqualTo(5);
+
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("mqtt: {session: durable}\n" + MINIMAL, Path.of(".")))
+        .hasMessage("config error at mqtt.session: \"durable\" is not one of [clean, persistent]");
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("mqtt: {offlineBuffer: -1}\n" + MINIMAL, Path.of(".")))
+        .hasMessageStartingWith("config error at mqtt.offlineBuffer: -1 is not");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse("mqtt: {sessionExpiry: 1500ms}\n" + MINIMAL, Path.of(".")))
+        .hasMessageContaining("mqtt.sessionExpiry")
+        .hasMessageContaining("whole seconds");
   }
 
   @Test
