@@ -150,6 +150,12 @@ final class RunCommand implements Callable<Integer> {
   boolean audioFloat;
 
   @Option(
+      names = "--audio-frame",
+      defaultValue = "1600",
+      description = "audio: samples per frame at 16 kHz (default: ${DEFAULT-VALUE}, 100 ms).")
+  int audioFrame;
+
+  @Option(
       names = "--device-prefix",
       defaultValue = SimulationConfig.DEFAULT_DEVICE_PREFIX,
       description = "Device ids are this prefix and an index.")
@@ -250,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
               .faultDevices(Set.copyOf(faultDevices))
               .build();
       case ENVIRONMENT -> EnvironmentProfile.defaults();
-      case AUDIO -> new AudioProfile("mic", AudioProfile.DEFAULT_FRAME_SAMPLES, audioFloat);
+      case AUDIO -> new AudioProfile("mic", audioFrame, audioFloat);
       case CAMERA ->
           cameraDir == null
               ? CameraProfile.synthetic(CameraProfile.DEFAULT_WIDTH, CameraProfile.DEFAULT_HEIGHT)
