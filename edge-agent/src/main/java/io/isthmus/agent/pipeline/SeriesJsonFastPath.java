@@ -8,15 +8,17 @@ import io.isthmus.protocol.mqtt.SensorTopic;
 import io.isthmus.protocol.v1.NumericSeries;
 import io.isthmus.protocol.v1.SensorEvent;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /**
  * The hot path's JSON decoder for the common event form, {@code {"deviceId", "stream", "ts", "seq",
- * "values": [...], "sampleRateHz", "channels"}} with whole-millisecond {@code ts}: it streams the
- * tokens straight into the event (no JSON tree, no per-value objects) with Jackson's fast double
- * parser. Anything else (another key, a repeated key, a fractional {@code ts}, a value that is not
- * a finite number, a body id that differs from the topic, broken JSON) returns null, and the caller
- * decodes the payload with the full {@code SensorEventJson}, which accepts every form and words the
- * rejections; so both give the same event for what this path takes.
+ * "values": [...], "sampleRateHz", "channels"}}: it streams the tokens straight into the event (no
+ * JSON tree, no per-value objects) with Jackson's fast double parser. Anything else (another key, a
+ * repeated key, a value that is not a finite number, a body id that differs from the topic, broken
+ * JSON) returns null, and the caller decodes the payload with the full {@code SensorEventJson},
+ * which accepts every form and words the rejections; so both give the same event for what this path
+ * takes.
  */
 final class SeriesJsonFastPath {
   private static final JsonFactory JSON =
@@ -52,7 +54,7 @@ final class SeriesJsonFastPath {
         JsonToken value = p.nextToken();
         boolean ok =
             switch (key) {
-              case TS -> value == JsonToken.VALUE_NUMBER_INT && timestamp(p, event);
+              case TS -> value.isNumeric() && timestamp(p, event);
               case SEQ -> value == JsonToken.VALUE_NUMBER_INT && sequence(p, event);
               case VALUES -> value == JsonToken.START_ARRAY && values(p, series);
               case DEVICE ->
@@ -90,16 +92,25 @@ final class SeriesJsonFastPath {
     };
   }
 
+  /** Milliseconds, whole or with a fraction, to microseconds rounded half-even, as the protocol. */
   private static boolean timestamp(JsonParser p, SensorEvent.Builder event) throws IOException {
-    if (p.getNumberType() != JsonParser.NumberType.INT
-        && p.getNumberType() != JsonParser.NumberType.LONG) {
+    JsonParser.NumberType type = p.getNumberType();
+    if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+      long millis = p.getLongValue();
+      if (Math.abs(millis) > Long.MAX_VALUE / 1000) {
+        return false;
+      }
+      event.setTimestampUs(millis * 1000);
+      return true;
+    }
+    if (type != JsonParser.NumberType.DOUBLE && type != JsonParser.NumberType.BIG_DECIMAL) {
       return false;
     }
-    long millis = p.getLongValue();
-    if (Math.abs(millis) > Long.MAX_VALUE / 1000) {
+    BigDecimal micros = p.getDecimalValue().movePointRight(3).setScale(0, RoundingMode.HALF_EVEN);
+    if (micros.toBigInteger().bitLength() > 63) {
       return false;
     }
-    event.setTimestampUs(millis * 1000);
+    event.setTimestampUs(micros.longValue());
     return true;
   }
 
