@@ -3,7 +3,9 @@
 # Starts the agent (config: benchmarks/e2e/agent-mosquitto.yaml, the broker at 127.0.0.1:1883 by default),
 # records its start-to-ready time, warms it up, then runs the simulator at each rate and prints one Markdown
 # table row per rate with the agent's overhead (ingest to publish less inference, from each result's latency
-# breakdown), end-to-end latency, throughput, losses and the agent's resident memory.
+# breakdown), end-to-end latency, throughput, losses, the agent's resident memory, the agent's CPU time per
+# answered event (user + system, from /proc; less sensitive than latency to other processes on the machine)
+# and its young-generation collections during the run (jstat).
 # Usage: benchmarks/e2e/agent-bench.sh [--config FILE] [--own-broker] [--duration 20s] [--warmup 15s] [RATE...]
 # --own-broker starts a Mosquitto of its own on a free port with set_tcp_nodelay true (Mosquitto's default
 # leaves Nagle's algorithm on, which adds up to ~40 ms per hop at low rates) and points the agent at it.
@@ -56,24 +58,30 @@ broker="$(sed -n 's/.* broker=\([^ ]*\) .*/\1/p' <<<"$ready")"
 version=5; case "$(grep -E '^\s+version:' "$config" | head -1)" in *3.1.1*) version=3 ;; esac
 echo "start to ready: $(( (ready_ns - start_ns) / 1000000 )) ms wall clock from process start; agent says: ${ready#isthmus agent ready: }" >&2
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$agent/status; }
+cpu_ticks() { awk '{print $14 + $15}' /proc/$agent/stat; }
+young_gcs() { jstat -gc $agent 2>/dev/null | awk 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "YGC") c = i} NR == 2 {print $c}'; }
 sim() {
   java -cp "$sim_cp" io.isthmus.sim.cli.SimCommand run --broker "$broker" --mqtt-version $version --qos 1 \
     --profile vibration --load poisson --devices 10 --quiet --json "$@" | tail -1
 }
 echo "warm-up: $warmup at 500 events/s, RSS after start $(rss) MB" >&2
 sim --rate 500 --duration "$warmup" --seed 99 >/dev/null
-echo "| offered events/s | sent | answered | lost | dup | throughput/s | overhead p50 ms | overhead p99 ms | e2e p50 ms | e2e p99 ms | RSS MB |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| offered events/s | sent | answered | lost | dup | throughput/s | overhead p50 ms | overhead p99 ms | e2e p50 ms | e2e p99 ms | RSS MB | agent CPU us/event | young GCs |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 seed=1
 for rate in "${rates[@]}"; do
+  ticks_before=$(cpu_ticks) gcs_before=$(young_gcs)
   json="$(sim --rate "$rate" --duration "$duration" --seed $seed)"
+  ticks=$(( $(cpu_ticks) - ticks_before )) gcs=$(( ${gcs_before:+$(young_gcs) - gcs_before} ))
   seed=$((seed + 1))
-  python3 - "$rate" "$(rss)" "$json" <<'PY'
+  python3 - "$rate" "$(rss)" "$json" "$ticks" "$(getconf CLK_TCK)" "$gcs" <<'PY'
 import json, sys
 rate, rss, r = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+ticks, hz, gcs = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 o, l = r["agentOverheadMs"], r["latencyMs"]
+cpu_us = ticks / hz * 1e6 / max(1, r["received"])
 print(f"| {rate} | {r['sent']} | {r['received']} | {r['lost']} | {r['duplicated']} | {r['throughputPerS']:.0f} | "
-      f"{o['p50']:.3f} | {o['p99']:.3f} | {l['p50']:.2f} | {l['p99']:.2f} | {rss} |")
+      f"{o['p50']:.3f} | {o['p99']:.3f} | {l['p50']:.2f} | {l['p99']:.2f} | {rss} | {cpu_us:.0f} | {gcs} |")
 PY
 done
 echo "peak RSS (VmHWM): $(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$agent/status) MB" >&2

@@ -2,6 +2,7 @@ package io.isthmus.agent;
 
 import io.isthmus.agent.config.AgentConfig.MqttProtocol;
 import io.isthmus.agent.config.AgentConfig.MqttSettings;
+import io.isthmus.agent.config.AgentConfig.SessionMode;
 import io.isthmus.agent.config.ConfigException;
 import io.isthmus.agent.ingest.MqttOptions;
 import io.isthmus.agent.ingest.MqttVersion;
@@ -18,15 +19,22 @@ final class AgentMqtt {
    * @throws ConfigException when the password file cannot be read
    */
   static MqttOptions options(MqttSettings mqtt, String uri, boolean embedded) {
+    MqttVersion version =
+        embedded || mqtt.version() == MqttProtocol.V3_1_1 ? MqttVersion.V3_1_1 : MqttVersion.V5;
     MqttOptions.Builder b =
         MqttOptions.builder(uri)
-            .mqttVersion(
-                embedded || mqtt.version() == MqttProtocol.V3_1_1
-                    ? MqttVersion.V3_1_1
-                    : MqttVersion.V5)
+            .mqttVersion(version)
             .clientId(mqtt.clientId())
             .reconnectInitialDelay(mqtt.reconnectInitial())
-            .reconnectMaxDelay(mqtt.reconnectMax());
+            .reconnectMaxDelay(mqtt.reconnectMax())
+            .offlineBuffer(mqtt.offlineBuffer());
+    if (mqtt.session() == SessionMode.PERSISTENT) {
+      b.cleanStart(false);
+      if (version == MqttVersion.V5) {
+        // MQTT 5 ends a session when the connection closes unless an expiry is given
+        b.sessionExpiry(mqtt.sessionExpiry());
+      }
+    }
     mqtt.username().ifPresent(b::username);
     mqtt.password().ifPresent(p -> b.password(p.toCharArray()));
     mqtt.passwordFile()

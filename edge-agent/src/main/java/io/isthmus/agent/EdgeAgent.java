@@ -4,6 +4,7 @@ import io.isthmus.agent.broker.EmbeddedBroker;
 import io.isthmus.agent.config.AgentConfig;
 import io.isthmus.agent.config.PipelineConfig;
 import io.isthmus.agent.http.AgentHttpServer;
+import io.isthmus.agent.ingest.MeteredMqttConnection;
 import io.isthmus.agent.ingest.MqttConnection;
 import io.isthmus.agent.ingest.MqttConnections;
 import io.isthmus.agent.metrics.AgentMetrics;
@@ -103,8 +104,11 @@ public final class EdgeAgent {
       broker = EmbeddedBroker.start(config.broker().host(), config.broker().port());
     }
     brokerUri = uri.orElseGet(() -> broker.uri());
-    mqtt = MqttConnections.create(vertx, AgentMqtt.options(config.mqtt(), brokerUri, embedded));
-    return mqtt;
+    MeteredMqttConnection connection =
+        MqttConnections.create(vertx, AgentMqtt.options(config.mqtt(), brokerUri, embedded));
+    metrics.bindMqtt(connection);
+    mqtt = connection;
+    return connection;
   }
 
   private ResultSink sink() {

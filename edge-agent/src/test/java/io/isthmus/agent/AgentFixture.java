@@ -80,6 +80,13 @@ final class AgentFixture {
     return Double.parseDouble(m.group(1));
   }
 
+  /** The value of the unlabelled exposition line {@code name value}; fails when there is none. */
+  static double value(String scrape, String name) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(scrape);
+    assertThat(m.find()).as("line %s in\n%s", name, scrape).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
   static boolean reachable(String host, int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), 500);

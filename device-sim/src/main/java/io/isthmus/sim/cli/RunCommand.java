@@ -107,6 +107,16 @@ final class RunCommand implements Callable<Integer> {
   int qos;
 
   @Option(
+      names = "--persistent-session",
+      description =
+          "Keep an MQTT session across broker restarts: reconnect, resend QoS 1 events in flight,"
+              + " buffer events while disconnected (use with --client-id and --qos 1).")
+  boolean persistentSession;
+
+  @Option(names = "--client-id", description = "MQTT client id (default: a random one).")
+  String clientId;
+
+  @Option(
       names = "--mqtt-version",
       defaultValue = "3",
       description = "3 (3.1.1) or 5 (default: ${DEFAULT-VALUE}).")
@@ -138,6 +148,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--audio-float", description = "audio: send float values, not PCM bytes.")
   boolean audioFloat;
+
+  @Option(
+      names = "--audio-frame",
+      defaultValue = "1600",
+      description = "audio: samples per frame at 16 kHz (default: ${DEFAULT-VALUE}, 100 ms).")
+  int audioFrame;
 
   @Option(
       names = "--device-prefix",
@@ -199,7 +215,11 @@ final class RunCommand implements Callable<Integer> {
   }
 
   SimulationConfig config() {
-    return SimulationConfig.builder()
+    SimulationConfig.Builder builder = SimulationConfig.builder();
+    if (clientId != null) {
+      builder.clientId(clientId);
+    }
+    return builder
         .brokerUri(broker)
         .devices(devices)
         .devicePrefix(devicePrefix)
@@ -212,6 +232,7 @@ final class RunCommand implements Callable<Integer> {
         .format(format())
         .seed(seed)
         .firstSequence(firstSequence)
+        .persistentSession(persistentSession)
         .progress(quiet ? null : System.err)
         .build();
   }
@@ -235,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
               .faultDevices(Set.copyOf(faultDevices))
               .build();
       case ENVIRONMENT -> EnvironmentProfile.defaults();
-      case AUDIO -> new AudioProfile("mic", AudioProfile.DEFAULT_FRAME_SAMPLES, audioFloat);
+      case AUDIO -> new AudioProfile("mic", audioFrame, audioFloat);
       case CAMERA ->
           cameraDir == null
               ? CameraProfile.synthetic(CameraProfile.DEFAULT_WIDTH, CameraProfile.DEFAULT_HEIGHT)

@@ -24,6 +24,7 @@ public final class SimulationConfig {
   public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(5);
   public static final Duration DEFAULT_SETTLE = Duration.ofMillis(200);
   public static final String DEFAULT_DEVICE_PREFIX = "sim-";
+  public static final int DEFAULT_OFFLINE_BUFFER = 100_000;
 
   private final String brokerUri;
   private final int devices;
@@ -42,6 +43,8 @@ public final class SimulationConfig {
   private final String resultFilter;
   private final MqttTopics topics;
   private final String clientId;
+  private final boolean persistentSession;
+  private final int offlineBuffer;
   private final PrintStream progress;
 
   private SimulationConfig(Builder b) {
@@ -62,6 +65,8 @@ public final class SimulationConfig {
     this.topics = b.topics;
     this.resultFilter = b.resultFilter != null ? b.resultFilter : b.topics.resultPrefix() + "/+/+";
     this.clientId = b.clientId != null ? b.clientId : "isthmus-sim-" + UUID.randomUUID();
+    this.persistentSession = b.persistentSession;
+    this.offlineBuffer = b.offlineBuffer;
     this.progress = b.progress;
   }
 
@@ -145,6 +150,22 @@ public final class SimulationConfig {
     return clientId;
   }
 
+  /**
+   * Whether the connection keeps a persistent session (clean session / clean start off, session
+   * kept for an hour on MQTT 5) and reconnects by itself: QoS 1 events in flight when the broker
+   * goes away are sent again after the reconnect, events published while disconnected wait in a
+   * buffer of {@link #offlineBuffer()} messages, and results published while the simulator was away
+   * are delivered when it is back.
+   */
+  public boolean persistentSession() {
+    return persistentSession;
+  }
+
+  /** With a persistent session: how many events may wait while the broker is unreachable. */
+  public int offlineBuffer() {
+    return offlineBuffer;
+  }
+
   /** Where the once-a-second progress line goes; empty for none. */
   public Optional<PrintStream> progress() {
     return Optional.ofNullable(progress);
@@ -169,6 +190,8 @@ public final class SimulationConfig {
     private String resultFilter;
     private MqttTopics topics = MqttTopics.defaults();
     private String clientId;
+    private boolean persistentSession;
+    private int offlineBuffer = DEFAULT_OFFLINE_BUFFER;
     private PrintStream progress;
 
     private Builder() {}
@@ -297,6 +320,25 @@ public final class SimulationConfig {
         throw new IllegalArgumentException("clientId is empty");
       }
       this.clientId = clientId;
+      return this;
+    }
+
+    /**
+     * A persistent session that survives broker restarts (see {@link
+     * SimulationConfig#persistentSession()}); give a stable {@link #clientId} with it.
+     */
+    public Builder persistentSession(boolean persistent) {
+      this.persistentSession = persistent;
+      return this;
+    }
+
+    /** Events that may wait while disconnected (persistent sessions only), 1 to 1000000. */
+    public Builder offlineBuffer(int messages) {
+      if (messages < 1 || messages > 1_000_000) {
+        throw new IllegalArgumentException(
+            "offlineBuffer is " + messages + ", expected 1 to 1000000");
+      }
+      this.offlineBuffer = messages;
       return this;
     }
 

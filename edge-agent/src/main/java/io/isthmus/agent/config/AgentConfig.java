@@ -25,7 +25,8 @@ public record AgentConfig(
 
   /**
    * MQTT client settings; {@code uri} is empty when the agent should connect to its embedded
-   * broker.
+   * broker. {@code sessionExpiry} (MQTT 5) is how long the broker keeps a persistent session after
+   * the connection drops; {@code offlineBuffer} is how many results may wait while disconnected.
    */
   public record MqttSettings(
       Optional<String> uri,
@@ -38,7 +39,20 @@ public record AgentConfig(
       int qos,
       Optional<String> sharedGroup,
       java.time.Duration reconnectInitial,
-      java.time.Duration reconnectMax) {}
+      java.time.Duration reconnectMax,
+      SessionMode session,
+      java.time.Duration sessionExpiry,
+      int offlineBuffer) {}
+
+  /**
+   * Whether the broker keeps the agent's session while it is away: {@code PERSISTENT} connects with
+   * clean start (clean session) off under a stable client id, so QoS 1 events that arrive while the
+   * agent is disconnected are queued for it and its subscriptions survive.
+   */
+  public enum SessionMode {
+    CLEAN,
+    PERSISTENT
+  }
 
   /** The protocol version to speak. */
   public enum MqttProtocol {

@@ -8,6 +8,7 @@ import io.isthmus.agent.config.AgentConfig.BrokerSettings;
 import io.isthmus.agent.config.AgentConfig.HttpSettings;
 import io.isthmus.agent.config.AgentConfig.MqttProtocol;
 import io.isthmus.agent.config.AgentConfig.MqttSettings;
+import io.isthmus.agent.config.AgentConfig.SessionMode;
 import io.isthmus.agent.config.AgentConfig.TlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,7 +120,10 @@ public final class AgentConfigReader {
         "tls",
         "qos",
         "sharedGroup",
-        "reconnect");
+        "reconnect",
+        "session",
+        "sessionExpiry",
+        "offlineBuffer");
     Optional<String> uri = node.string("uri");
     uri.ifPresent(
         u -> {
@@ -152,6 +156,16 @@ public final class AgentConfigReader {
       throw new ConfigException(
           reconnect.path("max"), max + " is not at least reconnect.initial (" + initial + ")");
     }
+    SessionMode session =
+        node.choice(
+            "session",
+            SessionMode.CLEAN,
+            Map.of("clean", SessionMode.CLEAN, "persistent", SessionMode.PERSISTENT));
+    Duration sessionExpiry = node.duration("sessionExpiry", Duration.ofHours(1));
+    if (sessionExpiry.isZero() || sessionExpiry.toMillis() % 1000 != 0) {
+      throw new ConfigException(
+          node.path("sessionExpiry"), sessionExpiry + " is not a positive number of whole seconds");
+    }
     return new MqttSettings(
         uri,
         version,
@@ -163,7 +177,10 @@ public final class AgentConfigReader {
         node.integer("qos", 1, 0, 1),
         node.string("sharedGroup"),
         initial,
-        max);
+        max,
+        session,
+        sessionExpiry,
+        node.integer("offlineBuffer", 10_000, 0, 1_000_000));
   }
 
   static void checkTopicLevel(String path, String id) {

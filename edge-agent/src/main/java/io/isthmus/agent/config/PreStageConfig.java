@@ -1,6 +1,9 @@
 package io.isthmus.agent.config;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** A pre-processing stage of a pipeline, in the order given. */
 public sealed interface PreStageConfig {
@@ -32,6 +35,20 @@ public sealed interface PreStageConfig {
 
   /** 16-bit little-endian PCM to {@code samples} floats scaled by 1/32768. */
   record Pcm(int samples) implements PreStageConfig {}
+
+  /**
+   * A per-device stream of rows (the previous stage's output, one row per element of its last
+   * dimension): keeps the last {@code window} rows, and every {@code hop} new rows either runs
+   * {@code model} on them (its output becomes this stage's rows) or, without a model, passes the
+   * window on. With {@code fill} the window starts full of that value, so results come from the
+   * first event on; without it the stage waits until {@code window} rows arrived.
+   */
+  record Stream(
+      int window, int hop, OptionalDouble fill, Optional<StageModel> model, int maxDevices)
+      implements PreStageConfig {}
+
+  /** A model run inside a pre-processing stage. */
+  record StageModel(Path path, PipelineConfig.Engine engine, int threads) {}
 
   enum Layout {
     NHWC,

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** Reads pre- and post-processing stages: each a one-key mapping, the key naming the kind. */
 final class StageConfigReader {
@@ -56,11 +58,45 @@ final class StageConfigReader {
         node.allowOnly("samples");
         yield new PreStageConfig.Pcm(node.integer("samples", 16000, 1, 1 << 24));
       }
+      case "stream" -> stream(node);
       default ->
           throw new ConfigException(
               item.path(kind),
-              "unknown stage, expected one of [fields, image, normalize, pcm, window]");
+              "unknown stage, expected one of [fields, image, normalize, pcm, stream, window]");
     };
+  }
+
+  private PreStageConfig stream(ConfigNode node) {
+    node.allowOnly("window", "hop", "fill", "model", "maxDevices");
+    if (!node.has("window")) {
+      throw new ConfigException(node.path("window"), "missing, expected a positive integer");
+    }
+    int window = node.integer("window", 1, 1, 1 << 24);
+    int hop = node.integer("hop", window, 1, window);
+    OptionalDouble fill =
+        node.has("fill") ? OptionalDouble.of(node.number("fill", 0)) : OptionalDouble.empty();
+    Optional<PreStageConfig.StageModel> model = Optional.empty();
+    ConfigNode m = node.child("model");
+    if (m.isPresent()) {
+      m.allowOnly("path", "engine", "threads");
+      model =
+          Optional.of(
+              new PreStageConfig.StageModel(
+                  baseDir.resolve(m.requiredString("path", "a model file path")),
+                  m.choice(
+                      "engine",
+                      PipelineConfig.Engine.AUTO,
+                      Map.of(
+                          "auto",
+                          PipelineConfig.Engine.AUTO,
+                          "onnxruntime",
+                          PipelineConfig.Engine.ONNXRUNTIME,
+                          "tflite",
+                          PipelineConfig.Engine.TFLITE)),
+                  m.integer("threads", 1, 1, 256)));
+    }
+    return new PreStageConfig.Stream(
+        window, hop, fill, model, node.integer("maxDevices", 10_000, 1, 1 << 24));
   }
 
   private static PreStageConfig normalize(ConfigNode node) {
@@ -181,12 +217,15 @@ final class StageConfigReader {
   /** The first stage makes the tensor from the event; later ones may only normalise it. */
   static void checkOrder(String path, List<PreStageConfig> pre) {
     for (int i = 0; i < pre.size(); i++) {
-      boolean source = !(pre.get(i) instanceof PreStageConfig.Normalize);
+      boolean source =
+          !(pre.get(i) instanceof PreStageConfig.Normalize
+              || pre.get(i) instanceof PreStageConfig.Stream);
       if (source != (i == 0)) {
         throw new ConfigException(
             path + "[" + i + "]",
-            (source ? "a second source stage" : "normalize as the first stage")
-                + " is not allowed, expected one of fields, window, image or pcm first, then normalize");
+            (source ? "a second source stage" : "normalize or stream as the first stage")
+                + " is not allowed, expected one of fields, window, image or pcm first, then"
+                + " normalize and stream stages");
       }
     }
   }

@@ -31,6 +31,7 @@ public final class MqttOptions {
   public static final Duration DEFAULT_RECONNECT_INITIAL_DELAY = Duration.ofMillis(100);
   public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_INFLIGHT = 1000;
+  public static final int DEFAULT_OFFLINE_BUFFER = 10_000;
 
   /** The largest value MQTT's two-byte keep-alive field holds, in seconds. */
   static final long MAX_KEEP_ALIVE_SECONDS = 65_535;
@@ -52,6 +53,7 @@ public final class MqttOptions {
   private final Duration reconnectMaxDelay;
   private final String sharedGroup;
   private final int maxInflight;
+  private final int offlineBuffer;
 
   private MqttOptions(Builder b) {
     this.serverUri = b.serverUri;
@@ -71,6 +73,7 @@ public final class MqttOptions {
     this.reconnectMaxDelay = b.reconnectMaxDelay;
     this.sharedGroup = b.sharedGroup;
     this.maxInflight = b.maxInflight;
+    this.offlineBuffer = b.offlineBuffer;
   }
 
   /**
@@ -167,6 +170,14 @@ public final class MqttOptions {
     return maxInflight;
   }
 
+  /**
+   * How many publishes may wait while the connection is down (sent in order after the reconnect);
+   * 0: a publish while disconnected fails at once.
+   */
+  public int offlineBuffer() {
+    return offlineBuffer;
+  }
+
   @Override
   public String toString() {
     return "MqttOptions{serverUri="
@@ -199,6 +210,8 @@ public final class MqttOptions {
         + sharedGroup
         + ", maxInflight="
         + maxInflight
+        + ", offlineBuffer="
+        + offlineBuffer
         + '}';
   }
 
@@ -221,6 +234,7 @@ public final class MqttOptions {
     private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX_DELAY;
     private String sharedGroup;
     private int maxInflight = DEFAULT_MAX_INFLIGHT;
+    private int offlineBuffer = DEFAULT_OFFLINE_BUFFER;
 
     private Builder(String serverUri) {
       this.serverUri = checkServerUri(serverUri);
@@ -352,6 +366,19 @@ public final class MqttOptions {
             "maxInflight " + maxInflight + " is not valid: expected 1 to 65535");
       }
       this.maxInflight = maxInflight;
+      return this;
+    }
+
+    /**
+     * Publishes that may wait while the connection is down, 0 (none: fail at once) to 1000000; one
+     * more fails and is counted in {@link MqttStats#offlineOverflows()}.
+     */
+    public Builder offlineBuffer(int messages) {
+      if (messages < 0 || messages > 1_000_000) {
+        throw new IllegalArgumentException(
+            "offlineBuffer " + messages + " is not valid: expected 0 to 1000000");
+      }
+      this.offlineBuffer = messages;
       return this;
     }
 

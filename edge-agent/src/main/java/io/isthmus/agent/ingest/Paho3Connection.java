@@ -91,6 +91,9 @@ final class Paho3Connection extends PahoConnection implements MqttCallback {
       if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
         throw new InflightFull();
       }
+      if (e.getReasonCode() == MqttException.REASON_CODE_CLIENT_NOT_CONNECTED) {
+        throw new NotConnected();
+      }
       promise.tryFail(e);
     }
     return promise.future();

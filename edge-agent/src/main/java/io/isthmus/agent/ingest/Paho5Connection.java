@@ -124,6 +124,10 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
           == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
         throw new InflightFull();
       }
+      if (e.getReasonCode()
+          == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED) {
+        throw new NotConnected();
+      }
       promise.tryFail(e);
     }
     return promise.future();

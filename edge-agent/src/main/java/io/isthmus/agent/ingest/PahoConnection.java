@@ -56,6 +56,18 @@ abstract class PahoConnection implements MeteredMqttConnection {
     }
   }
 
+  /**
+   * Thrown by {@link #pahoPublish} when the client is not connected (the connection dropped since
+   * the caller looked); nothing was sent.
+   */
+  static final class NotConnected extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotConnected() {
+      super("not connected", null, false, false);
+    }
+  }
+
   final Vertx vertx;
   final MqttOptions options;
   private final Context context;
@@ -67,8 +79,11 @@ abstract class PahoConnection implements MeteredMqttConnection {
   private final AtomicLong losses = new AtomicLong();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong published = new AtomicLong();
+  private final AtomicLong offlineOverflows = new AtomicLong();
   // publishes wait here, in order, while the in-flight window (the broker's Receive Maximum on
-  // MQTT 5, maxInflight on 3.1.1) is full
+  // MQTT 5, maxInflight on 3.1.1) is full, and while the connection is down (the offline buffer:
+  // Paho's own disconnected buffer works only with Paho's automatic reconnect, which this class
+  // replaces with its backoff loop)
   private final Deque<PendingPublish> waiting = new ConcurrentLinkedDeque<>();
   private final AtomicInteger waitingCount = new AtomicInteger();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -101,6 +116,7 @@ abstract class PahoConnection implements MeteredMqttConnection {
    * Sends PUBLISH; completes when written (QoS 0) or acknowledged (QoS 1).
    *
    * @throws InflightFull when the in-flight window is full, before sending anything
+   * @throws NotConnected when the client is not connected, before sending anything
    */
   abstract Future<Void> pahoPublish(
       String topic, byte[] payload, int qos, boolean retained, String contentType);
@@ -171,7 +187,8 @@ abstract class PahoConnection implements MeteredMqttConnection {
             attempts);
     Promise<Void> restored = Promise.promise();
     restoreSubscriptions(1, restored);
-    return restored.future();
+    // what waited in the offline buffer goes out now, in order, before anything newer
+    return restored.future().onComplete(ar -> drain());
   }
 
   /**
@@ -300,26 +317,36 @@ abstract class PahoConnection implements MeteredMqttConnection {
     if (closed) {
       return Future.failedFuture(closedException("publish to '" + topic + "'"));
     }
-    if (!pahoConnected()) {
+    boolean connected = pahoConnected();
+    if (!connected && options.offlineBuffer() == 0) {
       return Future.failedFuture(
           new MqttConnectionException(
               "Cannot publish to '"
                   + topic
                   + "': not connected to MQTT broker "
                   + serverUri()
-                  + " (never connected, or reconnecting)"));
+                  + " (never connected, or reconnecting; offlineBuffer is 0)"));
     }
-    if (waitingCount.incrementAndGet() > options.maxInflight()) {
+    // while disconnected only the offline buffer may fill; once connected it drains through the
+    // in-flight window, so both together bound what waits
+    int limit =
+        connected ? options.maxInflight() + options.offlineBuffer() : options.offlineBuffer();
+    if (waitingCount.incrementAndGet() > limit) {
       waitingCount.decrementAndGet();
+      if (!connected) {
+        offlineOverflows.incrementAndGet();
+      }
       return Future.failedFuture(
           new MqttConnectionException(
               "Cannot publish to '"
                   + topic
                   + "': "
-                  + options.maxInflight()
+                  + limit
                   + " publishes already wait for the broker "
                   + serverUri()
-                  + " (maxInflight)"));
+                  + (connected
+                      ? " (maxInflight + offlineBuffer)"
+                      : ", which is unreachable (offlineBuffer)")));
     }
     Promise<Void> promise = Promise.promise();
     waiting.add(new PendingPublish(topic, payload, qos, retained, contentType, promise));
@@ -339,10 +366,13 @@ abstract class PahoConnection implements MeteredMqttConnection {
                         e)));
   }
 
-  /** Sends waiting publishes in order until the in-flight window is full. */
+  /**
+   * Sends waiting publishes in order until the in-flight window is full; while disconnected they
+   * stay (the reconnect drains them).
+   */
   private synchronized void drain() {
     PendingPublish p;
-    while ((p = waiting.pollFirst()) != null) {
+    while (!closed && pahoConnected() && (p = waiting.pollFirst()) != null) {
       PendingPublish sent = p;
       try {
         pahoPublish(p.topic(), p.payload(), p.qos(), p.retained(), p.contentType())
@@ -363,6 +393,9 @@ abstract class PahoConnection implements MeteredMqttConnection {
                 drain();
               });
         }
+        return;
+      } catch (NotConnected offline) {
+        waiting.offerFirst(p);
         return;
       } catch (RuntimeException e) {
         // anything else fails this publish alone (counted by its caller) and frees its place
@@ -449,7 +482,13 @@ abstract class PahoConnection implements MeteredMqttConnection {
   @Override
   public MqttStats stats() {
     return new MqttStats(
-        connects.get(), reconnects.get(), losses.get(), received.get(), published.get());
+        connects.get(),
+        reconnects.get(),
+        losses.get(),
+        received.get(),
+        published.get(),
+        pahoConnected() ? 0 : waitingCount.get(),
+        offlineOverflows.get());
   }
 
   private <T> void onContext(Future<T> future, Handler<AsyncResult<T>> handler) {

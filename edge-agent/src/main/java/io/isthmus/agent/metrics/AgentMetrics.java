@@ -1,5 +1,9 @@
 package io.isthmus.agent.metrics;
 
+import io.isthmus.agent.ingest.MeteredMqttConnection;
+import io.isthmus.agent.ingest.MqttStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -30,6 +34,37 @@ public final class AgentMetrics implements AutoCloseable {
   /** The meters of pipeline {@code name}, created on first use. */
   public PipelineMetrics pipeline(String name) {
     return new PipelineMetrics(registry, name);
+  }
+
+  /**
+   * Exports the connection's counters: reconnects, connection losses, results waiting in the
+   * offline buffer, and publishes refused because it was full.
+   */
+  public void bindMqtt(MeteredMqttConnection mqtt) {
+    mqttCounter("isthmus_mqtt_reconnects", "successful reconnections", mqtt, MqttStats::reconnects);
+    mqttCounter(
+        "isthmus_mqtt_connection_losses",
+        "times the broker connection was lost",
+        mqtt,
+        MqttStats::connectionLosses);
+    mqttCounter(
+        "isthmus_mqtt_offline_overflows",
+        "publishes failed because the offline buffer was full",
+        mqtt,
+        MqttStats::offlineOverflows);
+    Gauge.builder("isthmus_mqtt_offline_buffered", mqtt, m -> m.stats().offlineBuffered())
+        .description("publishes waiting for the broker connection to come back")
+        .register(registry);
+  }
+
+  private void mqttCounter(
+      String name,
+      String description,
+      MeteredMqttConnection mqtt,
+      java.util.function.ToLongFunction<MqttStats> value) {
+    FunctionCounter.builder(name, mqtt, m -> value.applyAsLong(m.stats()))
+        .description(description)
+        .register(registry);
   }
 
   public PrometheusMeterRegistry registry() {

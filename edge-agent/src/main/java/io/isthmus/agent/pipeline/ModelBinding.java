@@ -7,6 +7,8 @@ import io.isthmus.inference.Outputs;
 import io.isthmus.inference.Tensor;
 import io.isthmus.inference.TensorSpec;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,8 @@ public final class ModelBinding {
   private final long[] sampleShape;
   private final int sampleSize;
   private final boolean dynamicBatch;
+  private final ThreadLocal<ByteBuffer> inputBuffer =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
 
   private ModelBinding(String inputName, long[] sampleShape, boolean dynamicBatch) {
     this.inputName = inputName;
@@ -117,19 +121,29 @@ public final class ModelBinding {
     return inputName;
   }
 
-  /** The samples stacked into one input tensor of shape [n, sample...]. */
+  /**
+   * The samples stacked into one input tensor of shape [n, sample...]. The tensor's bytes live in a
+   * direct buffer that belongs to the calling thread and is reused by its next call: run the model
+   * on it before stacking again on the same thread, and keep no reference to it after the run. (A
+   * fresh direct buffer per event costs an allocation and native memory that only a garbage
+   * collection gives back.)
+   */
   public Map<String, Tensor> stack(List<float[]> samples) {
     long[] shape = new long[sampleShape.length + 1];
     shape[0] = samples.size();
     System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-    ByteBuffer buffer =
-        ByteBuffer.allocateDirect(samples.size() * sampleSize * 4)
-            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    for (float[] s : samples) {
-      buffer.asFloatBuffer().put(s);
-      buffer.position(buffer.position() + s.length * 4);
+    int bytes = samples.size() * sampleSize * 4;
+    ByteBuffer buffer = inputBuffer.get();
+    if (buffer.capacity() < bytes) {
+      buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      inputBuffer.set(buffer);
     }
-    buffer.flip();
+    buffer.clear();
+    FloatBuffer floats = buffer.asFloatBuffer();
+    for (float[] s : samples) {
+      floats.put(s);
+    }
+    buffer.limit(bytes);
     return Map.of(inputName, Tensor.ofBytes(DataType.FLOAT32, shape, buffer));
   }
 

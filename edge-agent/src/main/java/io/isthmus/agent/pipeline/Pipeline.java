@@ -137,9 +137,13 @@ public final class Pipeline implements AutoCloseable {
     return drained;
   }
 
-  /** Frees the model (waits for runs in progress). */
+  /** Frees the models, the pipeline's and its stages' (waits for runs in progress). */
   @Override
   public void close() {
-    model.close();
+    try {
+      model.close();
+    } finally {
+      pre.close();
+    }
   }
 }

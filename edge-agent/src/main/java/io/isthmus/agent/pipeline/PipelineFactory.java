@@ -35,13 +35,18 @@ public final class PipelineFactory {
   public static Pipeline create(PipelineConfig config, ResultSink sink, PipelineMetrics metrics) {
     String path = "pipelines[" + config.name() + "].model";
     long start = System.nanoTime();
-    LoadedModel model = load(config, path);
+    PipelineConfig.ModelSettings settings = config.model();
+    LoadedModel model =
+        load(settings.path(), settings.engine(), settings.threads(), path + ".path");
+    Preprocessor pre = null;
     try {
-      Preprocessor pre;
+      String prePath = "pipelines[" + config.name() + "].pre";
       try {
-        pre = Preprocessor.of(config.pre());
+        pre =
+            Preprocessor.of(
+                config.pre(), m -> load(m.path(), m.engine(), m.threads(), prePath + ".model"));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("pipelines[" + config.name() + "].pre", e.getMessage(), e);
+        throw new ConfigException(prePath, e.getMessage(), e);
       }
       ModelBinding binding =
           ModelBinding.bind(
@@ -57,26 +62,29 @@ public final class PipelineFactory {
       return new Pipeline(config, model, pre, processor, metrics);
     } catch (RuntimeException e) {
       model.close();
+      if (pre != null) {
+        pre.close();
+      }
       throw e;
     }
   }
 
-  private static LoadedModel load(PipelineConfig config, String path) {
-    PipelineConfig.ModelSettings settings = config.model();
+  /**
+   * @throws ConfigException at {@code path} when the file cannot be loaded
+   */
+  private static LoadedModel load(
+      java.nio.file.Path file, PipelineConfig.Engine engine, int threads, String path) {
     try {
-      InferenceEngine engine =
-          switch (settings.engine()) {
-            case AUTO -> Engines.forFile(settings.path());
+      InferenceEngine chosen =
+          switch (engine) {
+            case AUTO -> Engines.forFile(file);
             case ONNXRUNTIME -> Engines.onnxRuntime();
             case TFLITE -> Engines.tflite();
           };
-      return engine.load(
-          settings.path(), ModelOptions.builder().intraOpThreads(settings.threads()).build());
+      return chosen.load(file, ModelOptions.builder().intraOpThreads(threads).build());
     } catch (InferenceException e) {
       throw new ConfigException(
-          path + ".path",
-          "\"" + settings.path() + "\" cannot be loaded (" + e.code() + "): " + e.getMessage(),
-          e);
+          path, "\"" + file + "\" cannot be loaded (" + e.code() + "): " + e.getMessage(), e);
     }
   }
 

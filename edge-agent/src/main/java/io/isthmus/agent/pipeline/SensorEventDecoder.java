@@ -55,6 +55,10 @@ public final class SensorEventDecoder {
   }
 
   private SensorEvent json(byte[] payload, SensorTopic topic) throws RejectedEventException {
+    SensorEvent fast = SeriesJsonFastPath.decode(payload, topic);
+    if (fast != null) {
+      return fast;
+    }
     try {
       return json.decode(payload, topic);
     } catch (ProtocolException e) {

@@ -62,6 +62,33 @@ class AgentConfigReaderTest {
     assertThat(p.post()).isEqualTo(new PostStageConfig.Raw());
     assertThat(p.workers()).isEqualTo(1);
     assertThat(config.mqtt().clientId()).isEqualTo("isthmus-agent-gateway-1");
+    assertThat(config.mqtt().session()).isEqualTo(AgentConfig.SessionMode.CLEAN);
+    assertThat(config.mqtt().offlineBuffer()).isEqualTo(10_000);
+  }
+
+  @Test
+  void persistentSessionsParseAndBadSessionValuesAreNamed() {
+    AgentConfig config =
+        AgentConfigReader.parse(
+            "mqtt: {uri: 'tcp://b:1883', session: persistent, sessionExpiry: 10m,"
+                + " offlineBuffer: 5}\n"
+                + MINIMAL,
+            Path.of("."));
+    assertThat(config.mqtt().session()).isEqualTo(AgentConfig.SessionMode.PERSISTENT);
+    assertThat(config.mqtt().sessionExpiry()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.mqtt().offlineBuffer()).isEqualTo(5);
+
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("mqtt: {session: durable}\n" + MINIMAL, Path.of(".")))
+        .hasMessage("config error at mqtt.session: \"durable\" is not one of [clean, persistent]");
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("mqtt: {offlineBuffer: -1}\n" + MINIMAL, Path.of(".")))
+        .hasMessageStartingWith("config error at mqtt.offlineBuffer: -1 is not");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse("mqtt: {sessionExpiry: 1500ms}\n" + MINIMAL, Path.of(".")))
+        .hasMessageContaining("mqtt.sessionExpiry")
+        .hasMessageContaining("whole seconds");
   }
 
   @Test
@@ -125,7 +152,11 @@ class AgentConfigReaderTest {
         "{window: {size: 8, hop: 9}}|config error at pipelines[0].pre[0].window.hop: 9 is not an integer in [1, 8]",
         "{normalize: {mean: [0]}}|config error at pipelines[0].pre[0].normalize.std: 0 values is not as many as mean (1, at least 1)",
         "{window: {size: 8}}, {normalize: {mean: [0], std: [0]}}|config error at pipelines[0].pre[1].normalize.std[0]: 0.0 is not a positive number",
-        "{window: {size: 8}}, {pcm: {}}|config error at pipelines[0].pre[1]: a second source stage is not allowed, expected one of fields, window, image or pcm first, then normalize",
+        "{window: {size: 8}}, {pcm: {}}|config error at pipelines[0].pre[1]: a second source stage is not allowed, expected one of fields, window, image or pcm first, then normalize and stream stages",
+        "{stream: {window: 8}}|config error at pipelines[0].pre[0]: normalize or stream as the first stage is not allowed, expected one of fields, window, image or pcm first, then normalize and stream stages",
+        "{pcm: {}}, {stream: {hop: 2}}|config error at pipelines[0].pre[1].stream.window: missing, expected a positive integer",
+        "{pcm: {}}, {stream: {window: 8, hop: 9}}|config error at pipelines[0].pre[1].stream.hop: 9 is not an integer in [1, 8]",
+        "{pcm: {}}, {stream: {window: 8, model: {}}}|config error at pipelines[0].pre[1].stream.model.path: missing, expected a model file path",
         "{image: {layout: HWC}}|config error at pipelines[0].pre[0].image.layout: \"HWC\" is not one of [NCHW, NHWC]",
       })
   void badStagesAreReportedByIndex(String stages, String message) {

@@ -121,8 +121,9 @@ class EmbeddedBrokerConnectionTest {
 
   @Test
   void publishWhileDisconnectedFailsClearly(Vertx vertx) throws Exception {
-    // GIVEN a connection that was never connected, and one that was disconnected
-    MeteredMqttConnection never = MqttConnections.create(vertx, v311().build());
+    // GIVEN a connection without offline buffer that was never connected, and one that was
+    // disconnected (with the default buffer a publish before the first connect would wait)
+    MeteredMqttConnection never = MqttConnections.create(vertx, v311().offlineBuffer(0).build());
     MeteredMqttConnection closed = MqttConnections.create(vertx, v311().build());
     Await.result(closed.connect());
     Await.result(closed.disconnect());

@@ -1,16 +1,19 @@
 package io.isthmus.agent.pipeline.pre;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Per-feature normalisation over the last dimension: {@code (x - offset[f]) / scale[f]}, which is
  * mean/std or min/(max - min). One offset and scale for all features is allowed.
  */
-public final class Normalizer {
+public final class Normalizer implements FeatureStage {
   private final float[] offset;
   private final float[] scale;
+  private final long[] shape;
 
-  public Normalizer(List<Double> offset, List<Double> scale) {
+  /** A normaliser of features of {@code shape}, which it keeps. */
+  public Normalizer(List<Double> offset, List<Double> scale, long[] shape) {
     if (offset.isEmpty() || offset.size() != scale.size()) {
       throw new IllegalArgumentException(
           "offset " + offset + " and scale " + scale + " must have the same non-zero length");
@@ -21,6 +24,17 @@ public final class Normalizer {
       this.offset[i] = offset.get(i).floatValue();
       this.scale[i] = scale.get(i).floatValue();
     }
+    this.shape = shape.clone();
+  }
+
+  @Override
+  public long[] outputShape() {
+    return shape.clone();
+  }
+
+  @Override
+  public Optional<float[]> apply(String deviceId, float[] features) {
+    return Optional.of(apply(features));
   }
 
   /** How many features it was configured for. */

@@ -6,11 +6,17 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.isthmus.agent.config.PreStageConfig;
 import io.isthmus.agent.pipeline.RejectedEventException;
+import io.isthmus.inference.LoadedModel;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class FieldsAndNormalizeTest {
+  private static final Function<PreStageConfig.StageModel, LoadedModel> NO_MODELS =
+      m -> {
+        throw new AssertionError("no stage model expected: " + m);
+      };
 
   @Test
   void fieldsAreSelectedInTheConfiguredOrder() throws Exception {
@@ -33,7 +39,7 @@ class FieldsAndNormalizeTest {
 
   @Test
   void meanStdNormalisesPerFeature() {
-    Normalizer n = new Normalizer(List.of(10.0, 100.0), List.of(2.0, 50.0));
+    Normalizer n = new Normalizer(List.of(10.0, 100.0), List.of(2.0, 50.0), new long[] {2, 2});
 
     float[] out = n.apply(new float[] {12, 0, 8, 200});
 
@@ -47,7 +53,8 @@ class FieldsAndNormalizeTest {
         Preprocessor.of(
             List.of(
                 new PreStageConfig.Fields(List.of("temp", "rh")),
-                new PreStageConfig.Normalize(List.of(0.0, 10.0), List.of(50.0, 100.0), true)));
+                new PreStageConfig.Normalize(List.of(0.0, 10.0), List.of(50.0, 100.0), true)),
+            NO_MODELS);
 
     float[] out = pre.apply(Events.fields(Map.of("temp", 25.0, "rh", 85.0))).get();
 
@@ -62,8 +69,10 @@ class FieldsAndNormalizeTest {
                 Preprocessor.of(
                     List.of(
                         new PreStageConfig.Fields(List.of("a", "b", "c")),
-                        new PreStageConfig.Normalize(List.of(0.0, 0.0), List.of(1.0, 1.0), false))))
+                        new PreStageConfig.Normalize(List.of(0.0, 0.0), List.of(1.0, 1.0), false)),
+                    NO_MODELS))
         .hasMessage(
-            "normalize has 2 features, expected 1 or 3 (the last dimension of the sample shape [3])");
+            "normalize has 2 features, expected 1 or 3 (the last dimension of the shape [3] of the"
+                + " stage before)");
   }
 }
