@@ -12,14 +12,13 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Map;
 
 /**
  * The Vert.x HTTP front of the function: {@code /v2/...} goes to the {@link OipRouter} (whose
  * futures complete on worker threads, so nothing blocks the event loop), {@code /metrics} answers
  * Prometheus. Bodies over the limit get 413 with the protocol's error JSON, whether the client
- * announced the length or streamed the body.
+ * announced the length or streamed the body; bodies are read raw, never form-decoded.
  */
 public final class OipHttpServer {
   private final HttpServer server;
@@ -44,37 +43,57 @@ public final class OipHttpServer {
                     .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                     .end(metrics.scrape()));
     router.route("/v2*").handler(ctx -> rejectAnnouncedOversize(ctx, metrics, maxBodyBytes));
-    router.route("/v2*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     router
         .route("/v2*")
         .handler(
             ctx ->
-                Future.fromCompletionStage(
-                        oip.handle(
-                            ctx.request().method().name(),
-                            ctx.request().path(),
-                            ctx.request()::getHeader,
-                            ctx.body().buffer() == null
-                                ? new byte[0]
-                                : ctx.body().buffer().getBytes()),
-                        vertx.getOrCreateContext())
-                    .onSuccess(reply -> write(ctx.response(), reply)));
-    router
-        .route("/v2*")
-        .failureHandler(
-            ctx -> {
-              int status = ctx.statusCode() == 413 ? 413 : 500;
-              metrics.error(status);
-              String message =
-                  status == 413
-                      ? "The body is larger than the limit of " + maxBodyBytes + " bytes"
-                      : "Request failed: " + ctx.failure();
-              write(
-                  ctx.response().putHeader("Connection", "close"), OipReply.error(status, message));
-            });
+                readBody(ctx, maxBodyBytes)
+                    .compose(
+                        body ->
+                            Future.fromCompletionStage(
+                                oip.handle(
+                                    ctx.request().method().name(),
+                                    ctx.request().path(),
+                                    ctx.request()::getHeader,
+                                    body),
+                                vertx.getOrCreateContext()))
+                    .onSuccess(reply -> write(ctx.response(), reply))
+                    .onFailure(
+                        failure -> {
+                          metrics.error(413);
+                          write(
+                              ctx.response().putHeader("Connection", "close"),
+                              OipReply.error(413, failure.getMessage()));
+                        }));
     HttpServerOptions options =
         new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(router).listen().map(OipHttpServer::new);
+  }
+
+  /**
+   * The whole body, read without any form decoding (OIP bodies are JSON or binary whatever the
+   * Content-Type says); fails once more than {@code maxBodyBytes} arrived.
+   */
+  private static Future<byte[]> readBody(RoutingContext ctx, int maxBodyBytes) {
+    io.vertx.core.Promise<byte[]> promise = io.vertx.core.Promise.promise();
+    Buffer body = Buffer.buffer();
+    ctx.request()
+        .handler(
+            chunk -> {
+              if (body.length() + chunk.length() > maxBodyBytes) {
+                ctx.request().pause();
+                promise.tryFail(
+                    "The body is larger than the limit of "
+                        + maxBodyBytes
+                        + " bytes; send smaller batches or raise --max-body-bytes");
+              } else {
+                body.appendBuffer(chunk);
+              }
+            })
+        .endHandler(end -> promise.tryComplete(body.getBytes()))
+        .exceptionHandler(promise::tryFail)
+        .resume();
+    return promise.future();
   }
 
   private static void rejectAnnouncedOversize(
