@@ -57,6 +57,7 @@ public final class DynamicBatcher implements AutoCloseable {
   private final Semaphore slots;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final ArrayDeque<Pending> deferred = new ArrayDeque<>(); // dispatcher thread only
+  private List<Pending> forming = new ArrayList<>(); // dispatcher thread only
   private final Thread dispatcher;
   private volatile boolean closed;
 
@@ -104,7 +105,11 @@ public final class DynamicBatcher implements AutoCloseable {
     if (tuner != null) {
       tuner.arrived(rows, now);
     }
-    queue.add(new Pending(inputs, rows, shapeKey(inputs), now, result));
+    Pending pending = new Pending(inputs, rows, shapeKey(inputs), now, result);
+    queue.add(pending);
+    if (closed && queue.remove(pending)) { // closed while adding: the dispatcher may be gone
+      result.completeExceptionally(new CancellationException("the model is being unloaded"));
+    }
     return result;
   }
 
@@ -124,31 +129,34 @@ public final class DynamicBatcher implements AutoCloseable {
     try {
       while (!closed) {
         slots.acquire();
-        List<Pending> batch;
         try {
-          batch = gather();
+          gather();
         } catch (InterruptedException e) {
           slots.release();
           throw e;
         }
+        List<Pending> batch = forming;
+        forming = new ArrayList<>();
         executor.execute(() -> run(batch));
       }
     } catch (InterruptedException e) {
       // closing
     } finally {
       CancellationException cancelled = new CancellationException("the model is being unloaded");
+      forming.forEach(p -> p.result().completeExceptionally(cancelled));
       deferred.forEach(p -> p.result().completeExceptionally(cancelled));
       queue.forEach(p -> p.result().completeExceptionally(cancelled));
     }
   }
 
-  private List<Pending> gather() throws InterruptedException {
+  /** Fills {@link #forming} with the next batch; what it holds is cancelled if interrupted. */
+  private void gather() throws InterruptedException {
     Pending first = deferred.isEmpty() ? queue.take() : deferred.poll();
-    List<Pending> batch = new ArrayList<>();
+    List<Pending> batch = forming;
     batch.add(first);
     BatchPlan plan = plan();
     if (!batchable || first.rows() >= plan.maxBatchSize()) {
-      return batch;
+      return;
     }
     int rows = first.rows();
     for (Iterator<Pending> it = deferred.iterator(); it.hasNext() && rows < plan.maxBatchSize(); ) {
@@ -173,7 +181,6 @@ public final class DynamicBatcher implements AutoCloseable {
         deferred.add(next);
       }
     }
-    return batch;
   }
 
   private static boolean fits(Pending first, Pending candidate, int rows, BatchPlan plan) {
