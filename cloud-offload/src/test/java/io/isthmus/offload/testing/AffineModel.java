@@ -14,8 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A tiny ONNX model whose outputs are exactly checkable: {@code y = 2x + 1} for {@code x} of
- * FP32[N, {@value #WIDTH}], with N a dynamic batch dimension (or fixed at 1).
+ * A tiny ONNX model whose outputs are exactly checkable: {@code y = 2x + 1} (or another scale and
+ * offset) for {@code x} of FP32[N, {@value #WIDTH}], with N a dynamic batch dimension (or fixed at
+ * 1).
  */
 public final class AffineModel {
   public static final int WIDTH = 4;
@@ -34,13 +35,18 @@ public final class AffineModel {
 
   /** Writes the model; {@code dynamicBatch} false fixes the first dimension at 1. */
   public static Path write(Path dir, String name, boolean dynamicBatch) {
+    return write(dir, name, dynamicBatch, 2, 1);
+  }
+
+  /** Writes {@code y = scale x + offset}. */
+  public static Path write(Path dir, String name, boolean dynamicBatch, float scale, float offset) {
     GraphProto graph =
         GraphProto.newBuilder()
             .setName(name)
             .addInput(valueInfo("x", dynamicBatch))
             .addOutput(valueInfo("y", dynamicBatch))
-            .addInitializer(scalar("two", 2f))
-            .addInitializer(scalar("one", 1f))
+            .addInitializer(scalar("two", scale))
+            .addInitializer(scalar("one", offset))
             .addNode(node("Mul", "twice", "x", "two"))
             .addNode(node("Add", "y", "twice", "one"))
             .build();
