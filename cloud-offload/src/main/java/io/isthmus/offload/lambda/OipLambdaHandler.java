@@ -3,7 +3,6 @@ package io.isthmus.offload.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.isthmus.offload.core.OipReply;
-import io.isthmus.offload.core.OipRouter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,18 +21,9 @@ public final class OipLambdaHandler implements RequestStreamHandler {
 
   private final LambdaConfiguration.Loaded loaded;
 
-  /** The handler Lambda creates: serves the models of the environment. */
+  /** The handler Lambda creates: serves the models loaded during class initialisation. */
   public OipLambdaHandler() {
-    this(DEFAULT);
-  }
-
-  /** A handler over {@code router}, for embedding and tests. */
-  public OipLambdaHandler(OipRouter router) {
-    this(LambdaConfiguration.Loaded.of(router));
-  }
-
-  private OipLambdaHandler(LambdaConfiguration.Loaded loaded) {
-    this.loaded = loaded;
+    this.loaded = DEFAULT;
   }
 
   /**
