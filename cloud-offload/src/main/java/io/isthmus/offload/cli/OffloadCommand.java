@@ -153,7 +153,14 @@ public final class OffloadCommand implements Runnable {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  function.drainAndStop(Duration.ofSeconds(drainGraceSeconds));
+                  java.io.PrintWriter out = spec.commandLine().getOut();
+                  out.printf(
+                      "isthmus offload draining: inFlight=%d graceS=%d%n",
+                      function.service().inFlight(), drainGraceSeconds);
+                  out.flush();
+                  boolean drained = function.drainAndStop(Duration.ofSeconds(drainGraceSeconds));
+                  out.printf("isthmus offload stopped: drained=%b%n", drained);
+                  out.flush();
                   stopped.countDown();
                 },
                 "offload-drain"));
