@@ -8,7 +8,10 @@ package io.isthmus.offload.batch;
  * starts, wait for it, wait the queue delay, then run in the next one, so its worst latency is
  * about {@code 2 s(b) + delay}. The tuner takes the largest {@code b} up to the cap with {@code 2
  * s(b) <= target}, and a delay long enough to gather {@code b} rows at the measured rate but no
- * longer than what the target leaves. Thread-safe.
+ * longer than what the target leaves. But batches must also be large enough to keep up with the
+ * arrivals ({@code rate * s(b) < b * instances}), or the queue, and with it latency, grows without
+ * bound: when that needs a larger {@code b} than the target allows, it wins, with no delay (the
+ * queue fills batches by itself then). Thread-safe.
  */
 final class AdaptiveBatchTuner {
   static final int WINDOW = 128;
@@ -16,6 +19,7 @@ final class AdaptiveBatchTuner {
   private static final double RATE_SMOOTHING = 0.05;
 
   private final int cap;
+  private final int instances;
   private final double targetMs;
   private final int[] rows = new int[WINDOW];
   private final double[] serviceMs = new double[WINDOW];
@@ -25,8 +29,9 @@ final class AdaptiveBatchTuner {
   private double rowsPerMs;
   private BatchPlan plan;
 
-  AdaptiveBatchTuner(int cap, long targetNanos, BatchPlan initial) {
+  AdaptiveBatchTuner(int cap, int instances, long targetNanos, BatchPlan initial) {
     this.cap = cap;
+    this.instances = instances;
     this.targetMs = targetNanos / 1e6;
     this.plan = initial;
   }
@@ -49,7 +54,7 @@ final class AdaptiveBatchTuner {
     count = Math.min(count + 1, WINDOW);
     if (count % REPLAN_EVERY == 0 || count == WINDOW) {
       double[] fit = fit();
-      plan = choose(fit[0], fit[1], rowsPerMs, targetMs, cap);
+      plan = choose(fit[0], fit[1], rowsPerMs, targetMs, cap, instances);
     }
   }
 
@@ -83,12 +88,19 @@ final class AdaptiveBatchTuner {
   }
 
   /**
-   * The plan for service time {@code fixedMs + perRowMs * b}, arrival rate {@code rowsPerMs} and a
-   * p99 target, with batches of at most {@code cap} rows.
+   * The plan for service time {@code fixedMs + perRowMs * b}, arrival rate {@code rowsPerMs}, a p99
+   * target, batches of at most {@code cap} rows and {@code instances} runs at a time.
    */
   static BatchPlan choose(
-      double fixedMs, double perRowMs, double rowsPerMs, double targetMs, int cap) {
-    for (int b = cap; b > 1; b--) {
+      double fixedMs, double perRowMs, double rowsPerMs, double targetMs, int cap, int instances) {
+    int keepUp = cap;
+    for (int b = 1; b <= cap; b++) {
+      if (rowsPerMs * (fixedMs + perRowMs * b) < (double) b * instances) {
+        keepUp = b;
+        break;
+      }
+    }
+    for (int b = cap; b >= keepUp; b--) {
       double service = fixedMs + perRowMs * b;
       double slack = targetMs - 2 * service;
       if (slack >= 0) {
@@ -96,6 +108,6 @@ final class AdaptiveBatchTuner {
         return new BatchPlan(b, (long) (Math.min(gatherMs, slack) * 1e6));
       }
     }
-    return new BatchPlan(1, 0);
+    return new BatchPlan(keepUp, 0);
   }
 }

@@ -79,7 +79,10 @@ public final class DynamicBatcher implements AutoCloseable {
     this.tuner =
         options.adaptive()
             ? new AdaptiveBatchTuner(
-                options.maxBatchSize(), options.p99Target().get().toNanos(), fixedPlan)
+                options.maxBatchSize(),
+                options.instances(),
+                options.p99Target().get().toNanos(),
+                fixedPlan)
             : null;
     this.executor = executor;
     this.listener = listener;
