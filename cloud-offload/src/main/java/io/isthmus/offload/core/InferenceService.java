@@ -152,11 +152,6 @@ public final class InferenceService implements AutoCloseable {
     return provider;
   }
 
-  /** The options the service runs with. */
-  public OffloadOptions options() {
-    return options;
-  }
-
   /** Name, version, extensions, and the execution provider as the parameter {@code provider}. */
   public ServerMetadata serverMetadata() {
     return new ServerMetadata(
