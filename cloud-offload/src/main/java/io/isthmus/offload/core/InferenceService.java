@@ -162,6 +162,11 @@ public final class InferenceService implements AutoCloseable {
             .with("models_loaded", (long) repository.loadedCount()));
   }
 
+  /** Whether {@code name} is one of the configured models. */
+  public boolean serves(String name) {
+    return inFlightByModel.containsKey(name);
+  }
+
   /**
    * Whether {@code name} at {@code version} (or its default version) can serve now.
    *
