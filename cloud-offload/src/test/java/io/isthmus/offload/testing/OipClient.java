@@ -15,9 +15,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
-/** A plain java.net.http client for the tests: posts OIP bodies, decodes replies. */
+/**
+ * A plain java.net.http client for the tests: posts OIP bodies, decodes replies. It speaks
+ * HTTP/1.1: the JDK 17 client upgrades to HTTP/2 by default and then fails every open stream when a
+ * draining server sends GOAWAY, even the streams the server goes on to answer.
+ */
 public final class OipClient {
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String base;
   private volatile String token;
 
