@@ -86,8 +86,11 @@ public final class OffloadFunction implements AutoCloseable {
     int pending = service.inFlight();
     LOG.info("draining inFlight={} graceMs={}", pending, grace.toMillis());
     boolean drained = true;
+    long deadline = System.nanoTime() + grace.toNanos();
     try {
       service.drain().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      // the replies of the last requests may still be on their way out: wait for the writes too
+      drained = server.awaitResponsesWritten(Duration.ofNanos(deadline - System.nanoTime()));
     } catch (TimeoutException e) {
       drained = false;
       LOG.warn("grace period over with inFlight={} requests unanswered", service.inFlight());

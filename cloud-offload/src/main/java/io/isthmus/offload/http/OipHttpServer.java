@@ -12,7 +12,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Vert.x HTTP front of the function: {@code /v2/...} goes to the {@link OipRouter} (whose
@@ -22,9 +24,11 @@ import java.util.Map;
  */
 public final class OipHttpServer {
   private final HttpServer server;
+  private final AtomicInteger exchanges;
 
-  private OipHttpServer(HttpServer server) {
+  private OipHttpServer(HttpServer server, AtomicInteger exchanges) {
     this.server = server;
+    this.exchanges = exchanges;
   }
 
   /**
@@ -35,6 +39,17 @@ public final class OipHttpServer {
   public static Future<OipHttpServer> start(
       Vertx vertx, OipRouter oip, OffloadMetrics metrics, int maxBodyBytes, String host, int port) {
     Router router = Router.router(vertx);
+    // /v2 exchanges whose response has not been written yet: a drain waits for these, not only for
+    // the inference behind them, so no answered request loses its reply to the closing server
+    AtomicInteger exchanges = new AtomicInteger();
+    router
+        .route("/v2*")
+        .handler(
+            ctx -> {
+              exchanges.incrementAndGet();
+              ctx.addEndHandler(end -> exchanges.decrementAndGet());
+              ctx.next();
+            });
     router
         .get("/metrics")
         .handler(
@@ -67,7 +82,11 @@ public final class OipHttpServer {
                         }));
     HttpServerOptions options =
         new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(false);
-    return vertx.createHttpServer(options).requestHandler(router).listen().map(OipHttpServer::new);
+    return vertx
+        .createHttpServer(options)
+        .requestHandler(router)
+        .listen()
+        .map(server -> new OipHttpServer(server, exchanges));
   }
 
   /**
@@ -135,6 +154,20 @@ public final class OipHttpServer {
   /** The port actually bound. */
   public int port() {
     return server.actualPort();
+  }
+
+  /**
+   * Waits up to {@code timeout} until every {@code /v2} request received has had its response
+   * written (or its connection closed). Blocks; call it off the event loop.
+   *
+   * @return whether none was left open
+   */
+  public boolean awaitResponsesWritten(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (exchanges.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    return exchanges.get() == 0;
   }
 
   /** Stops listening and closes open connections. */
