@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Encodes and decodes the protocol's model metadata response ({@code GET v2/models/{m}}). Stateless
- * and thread-safe.
+ * Encodes and decodes the protocol's metadata responses: the model's ({@code GET v2/models/{m}})
+ * and the server's ({@code GET v2}). Stateless and thread-safe.
  */
 public final class OipMetadataCodec {
   private OipMetadataCodec() {}
@@ -52,6 +52,36 @@ public final class OipMetadataCodec {
     String platform = JsonFields.requiredText(root, "", "platform");
     return new ModelMetadata(
         name, versions, platform, readTensors(root, "inputs"), readTensors(root, "outputs"));
+  }
+
+  /** The server metadata as UTF-8 JSON; {@code parameters} is omitted when empty. */
+  public static byte[] encodeServer(ServerMetadata metadata) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("name", metadata.name());
+    root.put("version", metadata.version());
+    ArrayNode extensions = root.putArray("extensions");
+    metadata.extensions().forEach(extensions::add);
+    if (!metadata.parameters().isEmpty()) {
+      root.set("parameters", TensorJson.writeParameters(metadata.parameters()));
+    }
+    return JsonFields.write(root);
+  }
+
+  /**
+   * Decodes a server metadata response.
+   *
+   * @throws ProtocolException MALFORMED, MISSING_FIELD (name, version, extensions) or WRONG_TYPE
+   */
+  public static ServerMetadata decodeServer(byte[] body) throws ProtocolException {
+    ObjectNode root = JsonFields.parseObject(body, 0, body.length, "server metadata");
+    String name = JsonFields.requiredText(root, "", "name");
+    String version = JsonFields.requiredText(root, "", "version");
+    ArrayNode array = JsonFields.array(JsonFields.required(root, "", "extensions"), "extensions");
+    List<String> extensions = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      extensions.add(JsonFields.text(array.get(i), "extensions[" + i + "]"));
+    }
+    return new ServerMetadata(name, version, extensions, TensorJson.readParameters(root, ""));
   }
 
   private static ArrayNode writeTensors(List<TensorMetadata> tensors) {
