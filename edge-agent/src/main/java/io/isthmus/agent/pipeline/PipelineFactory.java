@@ -4,6 +4,7 @@ import io.isthmus.agent.config.ConfigException;
 import io.isthmus.agent.config.PipelineConfig;
 import io.isthmus.agent.config.PostStageConfig;
 import io.isthmus.agent.metrics.PipelineMetrics;
+import io.isthmus.agent.offload.SplitModel;
 import io.isthmus.agent.pipeline.post.DetectionsPost;
 import io.isthmus.agent.pipeline.post.Postprocessor;
 import io.isthmus.agent.pipeline.post.RawPost;
@@ -15,6 +16,7 @@ import io.isthmus.inference.InferenceEngine;
 import io.isthmus.inference.InferenceException;
 import io.isthmus.inference.LoadedModel;
 import io.isthmus.inference.ModelOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -35,7 +37,7 @@ public final class PipelineFactory {
   public static Pipeline create(PipelineConfig config, ResultSink sink, PipelineMetrics metrics) {
     String path = "pipelines[" + config.name() + "].model";
     long start = System.nanoTime();
-    LoadedModel model = load(config, path);
+    LoadedModel model = load(config, path, metrics.registry());
     try {
       Preprocessor pre;
       try {
@@ -61,7 +63,7 @@ public final class PipelineFactory {
     }
   }
 
-  private static LoadedModel load(PipelineConfig config, String path) {
+  private static LoadedModel load(PipelineConfig config, String path, MeterRegistry registry) {
     PipelineConfig.ModelSettings settings = config.model();
     try {
       InferenceEngine engine =
@@ -70,8 +72,12 @@ public final class PipelineFactory {
             case ONNXRUNTIME -> Engines.onnxRuntime();
             case TFLITE -> Engines.tflite();
           };
-      return engine.load(
-          settings.path(), ModelOptions.builder().intraOpThreads(settings.threads()).build());
+      ModelOptions options = ModelOptions.builder().intraOpThreads(settings.threads()).build();
+      LoadedModel full = engine.load(settings.path(), options);
+      if (settings.split().isEmpty()) {
+        return full;
+      }
+      return SplitModel.open(config.name(), settings.split().get(), full, options, registry);
     } catch (InferenceException e) {
       throw new ConfigException(
           path + ".path",
