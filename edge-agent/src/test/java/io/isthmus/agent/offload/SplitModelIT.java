@@ -1,0 +1,225 @@
+package io.isthmus.agent.offload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isthmus.agent.config.SplitSettings;
+import io.isthmus.agent.config.SplitSettings.BreakerSettings;
+import io.isthmus.agent.config.SplitSettings.Candidate;
+import io.isthmus.agent.config.SplitSettings.Policy;
+import io.isthmus.inference.Engines;
+import io.isthmus.inference.LoadedModel;
+import io.isthmus.inference.ModelOptions;
+import io.isthmus.inference.Tensor;
+import io.isthmus.offload.OffloadFunction;
+import io.isthmus.offload.core.OffloadOptions;
+import io.isthmus.offload.model.ModelSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@link SplitModel} against real HTTP servers: the cloud function serving the tail, and a Vert.x
+ * server that answers 429, 503 or nothing, to check each fallback and the breaker.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SplitModelIT {
+  @TempDir static Path dir;
+  static TinySplitModel models;
+  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void writeModels() throws Exception {
+    models = TinySplitModel.write(dir);
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+
+  @Test
+  void theTailInTheCloudFunctionGivesTheFullModelsOutputs() throws Exception {
+    // GIVEN the cloud function serving the tail
+    OffloadFunction cloud =
+        OffloadFunction.start(
+                OffloadOptions.of(
+                    List.of(ModelSource.parse("tail=" + models.tail())), dir.resolve("cache")),
+                Optional.empty(),
+                "127.0.0.1",
+                0)
+            .get(30, TimeUnit.SECONDS);
+    open.add(cloud);
+    SplitModel split = split(cloud.port(), Duration.ofSeconds(5), 3);
+    LoadedModel full = load(models.full());
+
+    // WHEN ten inputs run the split path
+    Random random = new Random(1);
+    for (int i = 0; i < 10; i++) {
+      Map<String, Tensor> input = input(random);
+      SplitRun run = split.runSplit(input);
+
+      // THEN each equals the full model run here
+      float[] expected = full.run(input).get("y").toFloatArray();
+      float[] actual = run.outputs().get("y").toFloatArray();
+      assertThat(actual).hasSize(1);
+      assertThat(Math.abs(actual[0] - expected[0])).isLessThanOrEqualTo(1e-5f);
+      assertThat(run.networkUs()).isPresent();
+      assertThat(run.traceId().orElseThrow()).matches("[0-9a-f]{32}");
+    }
+    assertThat(split.offloadedCount()).isEqualTo(10);
+  }
+
+  @Test
+  void a429FallsBackToTheFullModelAndTheRequestCarriesTraceAndBinaryHeaders(Vertx vertx)
+      throws Exception {
+    List<HttpServerRequest> seen = new CopyOnWriteArrayList<>();
+    int port =
+        server(
+            vertx,
+            request -> {
+              seen.add(request);
+              request
+                  .response()
+                  .setStatusCode(429)
+                  .putHeader("Retry-After", "1")
+                  .end("{\"error\":\"busy\"}");
+            });
+    SplitModel split = split(port, Duration.ofSeconds(5), 3);
+    LoadedModel full = load(models.full());
+
+    Map<String, Tensor> input = input(new Random(2));
+    SplitRun run = split.runSplit(input);
+
+    assertThat(run.outputs().get("y").toFloatArray())
+        .containsExactly(full.run(input).get("y").toFloatArray());
+    assertThat(run.networkUs()).isEmpty();
+    assertThat(split.fallbackCount(FallbackReason.THROTTLED)).isEqualTo(1);
+    assertThat(split.offloadedCount()).isZero();
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).path()).isEqualTo("/v2/models/tail/infer");
+    assertThat(seen.get(0).getHeader("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    assertThat(Integer.parseInt(seen.get(0).getHeader("Inference-Header-Content-Length")))
+        .isPositive();
+  }
+
+  @Test
+  void serverErrorsOpenTheBreakerAndThenNoRequestIsSent(Vertx vertx) throws Exception {
+    List<HttpServerRequest> seen = new CopyOnWriteArrayList<>();
+    int port =
+        server(
+            vertx,
+            request -> {
+              seen.add(request);
+              request.response().setStatusCode(503).end("{\"error\":\"draining\"}");
+            });
+    SplitModel split = split(port, Duration.ofSeconds(5), 2);
+
+    for (int i = 0; i < 5; i++) {
+      split.runSplit(input(new Random(i)));
+    }
+
+    assertThat(split.fallbackCount(FallbackReason.SERVER_ERROR)).isEqualTo(2);
+    assertThat(split.fallbackCount(FallbackReason.CIRCUIT_OPEN)).isEqualTo(3);
+    assertThat(seen).hasSize(2);
+    assertThat(split.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+  }
+
+  @Test
+  void aServerThatDoesNotAnswerTimesOutAtTheDeadline(Vertx vertx) throws Exception {
+    int port = server(vertx, request -> {}); // never answers
+    SplitModel split = split(port, Duration.ofMillis(200), 3);
+    LoadedModel full = load(models.full());
+
+    Map<String, Tensor> input = input(new Random(3));
+    SplitRun run = split.runSplit(input);
+
+    assertThat(run.outputs().get("y").toFloatArray())
+        .containsExactly(full.run(input).get("y").toFloatArray());
+    assertThat(split.fallbackCount(FallbackReason.TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
+  void aClosedPortIsAConnectionFallback() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    SplitModel split = split(port, Duration.ofSeconds(5), 3);
+
+    split.runSplit(input(new Random(4)));
+
+    assertThat(split.fallbackCount(FallbackReason.CONNECTION)).isEqualTo(1);
+  }
+
+  /** A server whose /infer requests go to {@code infer}; readiness probes get 200. */
+  private static int server(Vertx vertx, Consumer<HttpServerRequest> infer) throws Exception {
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                request -> {
+                  if (request.path().endsWith("/infer")) {
+                    request.body().onSuccess(body -> infer.accept(request));
+                  } else {
+                    request.response().end("{\"ready\":true}");
+                  }
+                })
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    return server.actualPort();
+  }
+
+  private SplitModel split(int port, Duration deadline, int failures) throws Exception {
+    SplitSettings settings =
+        new SplitSettings(
+            URI.create("http://127.0.0.1:" + port),
+            Optional.empty(),
+            deadline,
+            List.of(new Candidate(models.head(), "tail", Optional.empty(), 0)),
+            Policy.ALWAYS,
+            new BreakerSettings(failures, 1.0, 100, Duration.ofMinutes(5)),
+            Duration.ofMinutes(5));
+    SplitModel split =
+        SplitModel.open(
+            "p", settings, load(models.full()), ModelOptions.defaults(), new SimpleMeterRegistry());
+    open.add(split);
+    return split;
+  }
+
+  private LoadedModel load(Path file) throws Exception {
+    LoadedModel model = Engines.onnxRuntime().load(file, ModelOptions.defaults());
+    open.add(model);
+    return model;
+  }
+
+  private static Map<String, Tensor> input(Random random) {
+    float[] x = new float[TinySplitModel.WIDTH];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    return Map.of("x", Tensor.ofFloats(new long[] {1, TinySplitModel.WIDTH}, x));
+  }
+}
