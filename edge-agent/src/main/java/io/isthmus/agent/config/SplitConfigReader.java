@@ -23,12 +23,14 @@ final class SplitConfigReader {
   }
 
   SplitSettings read(ConfigNode node) {
-    node.allowOnly("remote", "candidates", "policy", "breaker", "probeInterval");
+    node.allowOnly("remote", "candidates", "plan", "policy", "breaker", "probeInterval");
+    Optional<PlanCandidates> plan =
+        node.file("plan").map(f -> PlanCandidates.read(node.path("plan"), baseDir.resolve(f)));
     ConfigNode remote = node.requiredChild("remote");
     remote.allowOnly("url", "token", "tokenFile", "deadline");
     List<Candidate> candidates = new ArrayList<>();
     for (ConfigNode candidate : node.list("candidates")) {
-      candidates.add(candidate(candidate));
+      candidates.add(candidate(candidate, plan));
     }
     if (candidates.isEmpty()) {
       throw new ConfigException(
@@ -84,11 +86,22 @@ final class SplitConfigReader {
     }
   }
 
-  private Candidate candidate(ConfigNode node) {
-    node.allowOnly("head", "model", "version", "cloudMs");
+  private Candidate candidate(ConfigNode node, Optional<PlanCandidates> plan) {
+    node.allowOnly("head", "model", "version", "cloudMs", "plan");
     double cloudMs = node.number("cloudMs", 0);
     if (cloudMs < 0) {
       throw new ConfigException(node.path("cloudMs"), cloudMs + " is not a non-negative number");
+    }
+    if (node.has("plan")) {
+      if (plan.isEmpty()) {
+        throw new ConfigException(
+            node.path("plan"), "given without split.plan, expected the plan.json file there");
+      }
+      if (node.has("cloudMs")) {
+        throw new ConfigException(node.path("cloudMs"), "given with plan, expected one of them");
+      }
+      cloudMs =
+          plan.get().cloudMs(node.integer("plan", 0, 0, Integer.MAX_VALUE), node.path("plan"));
     }
     return new Candidate(
         baseDir.resolve(node.requiredString("head", "the head model file of this cut")),
