@@ -2,6 +2,7 @@ package io.isthmus.agent.offload;
 
 import io.isthmus.agent.config.SplitSettings;
 import io.isthmus.agent.config.SplitSettings.Candidate;
+import io.isthmus.agent.exec.RateLimitedLog;
 import io.isthmus.inference.Engines;
 import io.isthmus.inference.ExecutionProvider;
 import io.isthmus.inference.InferenceException;
@@ -11,6 +12,7 @@ import io.isthmus.inference.ModelSignature;
 import io.isthmus.inference.Outputs;
 import io.isthmus.inference.Tensor;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +54,7 @@ public final class SplitModel implements LoadedModel {
   private final NetworkEstimator network = new NetworkEstimator(NetworkEstimator.DEFAULT_ALPHA);
   private final PathChooser chooser;
   private final OffloadMetrics metrics;
+  private final RateLimitedLog fallbacks = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private volatile long lastProbeNanos;
 
   private SplitModel(
@@ -167,6 +170,16 @@ public final class SplitModel implements LoadedModel {
           trace.traceId(),
           e.reason().tag(),
           e.getMessage());
+      fallbacks.warn(
+          e.reason().tag(),
+          "pipeline="
+              + pipeline
+              + " offload to "
+              + settings.endpoint()
+              + " failed, the full model ran here: reason="
+              + e.reason().tag()
+              + " "
+              + e.getMessage());
       return runLocal(inputs, headNanos);
     }
   }

@@ -10,15 +10,20 @@ import io.isthmus.inference.Engines;
 import io.isthmus.inference.LoadedModel;
 import io.isthmus.inference.ModelOptions;
 import io.isthmus.inference.Tensor;
+import io.isthmus.inference.testing.TestModels;
 import io.isthmus.offload.OffloadFunction;
 import io.isthmus.offload.core.OffloadOptions;
 import io.isthmus.offload.model.ModelSource;
+import io.isthmus.partitioner.graph.CutFinder;
+import io.isthmus.partitioner.graph.ModelGraph;
+import io.isthmus.partitioner.split.Splitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.junit5.VertxExtension;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,6 +93,65 @@ class SplitModelIT {
       assertThat(run.traceId().orElseThrow()).matches("[0-9a-f]{32}");
     }
     assertThat(split.offloadedCount()).isEqualTo(10);
+  }
+
+  @Test
+  void blazeFaceCutAcrossItsTwoBranchesGivesTheFullModelsOutputs() throws Exception {
+    // GIVEN BlazeFace split where the residual branch and the main path cross together
+    Path model = TestModels.require("blazeface-front-128");
+    ModelGraph graph = ModelGraph.load(model);
+    Path halves = dir.resolve("blazeface");
+    Files.createDirectories(halves);
+    Splitter.split(
+            graph,
+            new CutFinder(graph)
+                .cut(
+                    List.of(
+                        "StatefulPartitionedCall/functional_1/re_lu_1/Relu:0",
+                        "StatefulPartitionedCall/functional_1/max_pooling2d/MaxPool:0")))
+        .write(halves);
+    OffloadFunction cloud =
+        OffloadFunction.start(
+                OffloadOptions.of(
+                    List.of(ModelSource.parse("bf-tail=" + halves.resolve("tail.onnx"))),
+                    dir.resolve("cache")),
+                Optional.empty(),
+                "127.0.0.1",
+                0)
+            .get(30, TimeUnit.SECONDS);
+    open.add(cloud);
+    LoadedModel full = load(model);
+    SplitModel split =
+        split(
+            cloud.port(),
+            Duration.ofSeconds(10),
+            3,
+            new Candidate(halves.resolve("head.onnx"), "bf-tail", Optional.of("1"), 0),
+            load(model));
+
+    // WHEN a random image runs the split path
+    float[] image = new float[128 * 128 * 3];
+    Random random = new Random(5);
+    for (int i = 0; i < image.length; i++) {
+      image[i] = random.nextFloat() * 2 - 1;
+    }
+    String input = full.signature().inputNames().get(0);
+    Map<String, Tensor> inputs =
+        Map.of(input, Tensor.ofFloats(full.signature().inputs().get(0).shape(), image));
+    SplitRun run = split.runSplit(inputs);
+
+    // THEN every output equals the full model's, element by element
+    assertThat(split.offloadedCount()).isEqualTo(1);
+    var expected = full.run(inputs);
+    assertThat(run.outputs().names()).isEqualTo(expected.names());
+    for (String name : expected.names()) {
+      float[] want = expected.get(name).toFloatArray();
+      float[] got = run.outputs().get(name).toFloatArray();
+      assertThat(got).hasSameSizeAs(want);
+      for (int i = 0; i < want.length; i++) {
+        assertThat(Math.abs(got[i] - want[i])).as("%s[%d]", name, i).isLessThanOrEqualTo(1e-5f);
+      }
+    }
   }
 
   @Test
@@ -193,18 +257,27 @@ class SplitModelIT {
   }
 
   private SplitModel split(int port, Duration deadline, int failures) throws Exception {
+    return split(
+        port,
+        deadline,
+        failures,
+        new Candidate(models.head(), "tail", Optional.empty(), 0),
+        load(models.full()));
+  }
+
+  private SplitModel split(
+      int port, Duration deadline, int failures, Candidate cut, LoadedModel full) throws Exception {
     SplitSettings settings =
         new SplitSettings(
             URI.create("http://127.0.0.1:" + port),
             Optional.empty(),
             deadline,
-            List.of(new Candidate(models.head(), "tail", Optional.empty(), 0)),
+            List.of(cut),
             Policy.ALWAYS,
             new BreakerSettings(failures, 1.0, 100, Duration.ofMinutes(5)),
             Duration.ofMinutes(5));
     SplitModel split =
-        SplitModel.open(
-            "p", settings, load(models.full()), ModelOptions.defaults(), new SimpleMeterRegistry());
+        SplitModel.open("p", settings, full, ModelOptions.defaults(), new SimpleMeterRegistry());
     open.add(split);
     return split;
   }
