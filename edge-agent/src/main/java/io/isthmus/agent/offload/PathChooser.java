@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * bandwidth + cloud ms}), or the full model on the gateway ({@link #ALL_EDGE}) when its measured
  * latency is lower. When the cloud has not been used for {@code probeInterval}, the best cut is
  * taken anyway, so the estimates follow the network. Head, full-model and byte figures are moving
- * averages of what this gateway measured. Thread-safe.
+ * averages of what this gateway measured; the first event runs the full model, to measure it.
+ * Thread-safe.
  */
 final class PathChooser {
   static final int ALL_EDGE = -1;
@@ -52,6 +53,10 @@ final class PathChooser {
     if (policy == Policy.ALWAYS) {
       return 0;
     }
+    OptionalDouble local = localMs.value();
+    if (local.isEmpty()) {
+      return ALL_EDGE; // measure what the cloud has to beat first
+    }
     int best = 0;
     double bestMs = Double.MAX_VALUE;
     for (int i = 0; i < candidates.size(); i++) {
@@ -61,8 +66,7 @@ final class PathChooser {
         bestMs = predicted;
       }
     }
-    OptionalDouble local = localMs.value();
-    if (local.isEmpty() || bestMs < local.getAsDouble()) {
+    if (bestMs < local.getAsDouble()) {
       return best;
     }
     return nanoClock.getAsLong() - lastOffloadNanos >= probeIntervalNanos ? best : ALL_EDGE;

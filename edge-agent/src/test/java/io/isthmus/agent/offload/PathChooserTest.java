@@ -61,6 +61,15 @@ class PathChooserTest {
   }
 
   @Test
+  void theFirstEventMeasuresTheFullModel() {
+    PathChooser chooser = chooser(Policy.ADAPTIVE);
+    network.recordRtt(1);
+    assertThat(chooser.choose()).isEqualTo(PathChooser.ALL_EDGE);
+    chooser.localRan(50);
+    assertThat(chooser.choose()).isEqualTo(1); // 1 ms RTT + 1 ms cloud beats 50 ms
+  }
+
+  @Test
   void alwaysTakesTheFirstCut() {
     PathChooser chooser = chooser(Policy.ALWAYS);
     network.recordRtt(1000);

@@ -1,6 +1,7 @@
 package io.isthmus.agent.offload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.isthmus.agent.config.SplitSettings;
 import io.isthmus.agent.config.SplitSettings.BreakerSettings;
@@ -50,6 +51,7 @@ class SplitModelIT {
   @TempDir static Path dir;
   static TinySplitModel models;
   private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeAll
   static void writeModels() throws Exception {
@@ -93,6 +95,46 @@ class SplitModelIT {
       assertThat(run.traceId().orElseThrow()).matches("[0-9a-f]{32}");
     }
     assertThat(split.offloadedCount()).isEqualTo(10);
+  }
+
+  @Test
+  void theAdaptivePolicyKeepsATinyModelOnTheGatewayAndStillProbesTheCloud() throws Exception {
+    // GIVEN a model that runs in microseconds here, and the cloud function a localhost hop away
+    OffloadFunction cloud =
+        OffloadFunction.start(
+                OffloadOptions.of(
+                    List.of(ModelSource.parse("tail=" + models.tail())), dir.resolve("cache")),
+                Optional.empty(),
+                "127.0.0.1",
+                0)
+            .get(30, TimeUnit.SECONDS);
+    open.add(cloud);
+    LoadedModel full = load(models.full());
+    SplitModel split =
+        split(
+            cloud.port(),
+            Duration.ofSeconds(5),
+            3,
+            new Candidate(models.head(), "tail", Optional.empty(), 0),
+            load(models.full()),
+            Policy.ADAPTIVE,
+            Duration.ofMillis(100));
+
+    // WHEN events arrive every 10 ms for a while
+    Random random = new Random(6);
+    for (int i = 0; i < 60; i++) {
+      Map<String, Tensor> input = input(random);
+      SplitRun run = split.runSplit(input);
+      assertThat(run.outputs().get("y").toFloatArray()[0])
+          .isCloseTo(full.run(input).get("y").toFloatArray()[0], within(1e-5f));
+      Thread.sleep(10);
+    }
+
+    // THEN most ran here, and the cloud was still tried every probe interval
+    double edge = registry.get("isthmus.offload.events").tag("path", "edge").counter().count();
+    assertThat(split.offloadedCount()).isPositive();
+    assertThat(edge).isGreaterThan(split.offloadedCount());
+    assertThat(edge + split.offloadedCount()).isEqualTo(60);
   }
 
   @Test
@@ -267,17 +309,28 @@ class SplitModelIT {
 
   private SplitModel split(
       int port, Duration deadline, int failures, Candidate cut, LoadedModel full) throws Exception {
+    return split(port, deadline, failures, cut, full, Policy.ALWAYS, Duration.ofMinutes(5));
+  }
+
+  private SplitModel split(
+      int port,
+      Duration deadline,
+      int failures,
+      Candidate cut,
+      LoadedModel full,
+      Policy policy,
+      Duration probeInterval)
+      throws Exception {
     SplitSettings settings =
         new SplitSettings(
             URI.create("http://127.0.0.1:" + port),
             Optional.empty(),
             deadline,
             List.of(cut),
-            Policy.ALWAYS,
+            policy,
             new BreakerSettings(failures, 1.0, 100, Duration.ofMinutes(5)),
-            Duration.ofMinutes(5));
-    SplitModel split =
-        SplitModel.open("p", settings, full, ModelOptions.defaults(), new SimpleMeterRegistry());
+            probeInterval);
+    SplitModel split = SplitModel.open("p", settings, full, ModelOptions.defaults(), registry);
     open.add(split);
     return split;
   }
