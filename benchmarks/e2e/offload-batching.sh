@@ -24,7 +24,13 @@ bench() { # label, server options...
   for _ in $(seq 1 600); do grep -q 'isthmus offload ready' "$log" && break; sleep 0.1; done
   grep -q 'isthmus offload ready' "$log" || { cat "$log" >&2; kill "$pid"; exit 1; }
   printf '%-42s load %5s  ' "$label" "$(cut -d' ' -f1 /proc/loadavg)"
-  java -cp "$driver_cp" io.isthmus.offload.bench.OipLoadDriver "http://127.0.0.1:$port" m "$concurrency" "$seconds" "$dims"
+  java -cp "$driver_cp" io.isthmus.offload.bench.OipLoadDriver "http://127.0.0.1:$port" m "$concurrency" "$seconds" "$dims" \
+    | tr -d '\n'
+  # the server's own view: rows per model run and model time per row, over warm-up and measurement
+  curl -s "http://127.0.0.1:$port/metrics" | awk '
+    /^isthmus_offload_batch_size_sum/ { rows = $2 } /^isthmus_offload_batch_size_count/ { runs = $2 }
+    /^isthmus_offload_batch_run_seconds_sum/ { secs = $2 }
+    END { if (runs > 0) printf " rows/run=%.2f model-ms/row=%.3f\n", rows / runs, 1000 * secs / rows }'
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; rm -f "$log"
 }
 
@@ -32,4 +38,5 @@ for round in $(seq 1 "$rounds"); do
   bench "round $round: max batch 1" --max-batch 1 --instances 2
   bench "round $round: max batch 8, delay 2 ms" --max-batch 8 --max-queue-delay-ms 2 --instances 2
   bench "round $round: adaptive, p99 target 50 ms" --max-batch 16 --p99-target-ms 50 --instances 2
+  bench "round $round: max batch 8, 1 run x 2 threads" --max-batch 8 --max-queue-delay-ms 2 --instances 1 --threads 2
 done

@@ -29,14 +29,11 @@ public final class OffloadFunction implements AutoCloseable {
   private final Vertx vertx;
   private final InferenceService service;
   private final OipHttpServer server;
-  private final OffloadMetrics metrics;
 
-  private OffloadFunction(
-      Vertx vertx, InferenceService service, OipHttpServer server, OffloadMetrics metrics) {
+  private OffloadFunction(Vertx vertx, InferenceService service, OipHttpServer server) {
     this.vertx = vertx;
     this.service = service;
     this.server = server;
-    this.metrics = metrics;
   }
 
   /**
@@ -59,8 +56,7 @@ public final class OffloadFunction implements AutoCloseable {
             .toCompletionStage()
             .toCompletableFuture();
     return models
-        .thenCombine(
-            bound, (ignored, server) -> new OffloadFunction(vertx, service, server, metrics))
+        .thenCombine(bound, (ignored, server) -> new OffloadFunction(vertx, service, server))
         .whenComplete(
             (function, failure) -> {
               if (failure != null) {
@@ -78,11 +74,6 @@ public final class OffloadFunction implements AutoCloseable {
   /** The core, for the provider and in-flight count. */
   public InferenceService service() {
     return service;
-  }
-
-  /** The metrics registry the server exports. */
-  public OffloadMetrics metrics() {
-    return metrics;
   }
 
   /**

@@ -117,7 +117,7 @@ public final class DynamicBatcher implements AutoCloseable {
   }
 
   /** The plan the next batch will use. */
-  public BatchPlan plan() {
+  private BatchPlan plan() {
     return tuner != null ? tuner.plan() : fixedPlan;
   }
 

@@ -5,6 +5,7 @@ import io.isthmus.offload.OffloadFunction;
 import io.isthmus.offload.auth.BearerAuthenticator;
 import io.isthmus.offload.auth.JwtOptions;
 import io.isthmus.offload.batch.BatchingOptions;
+import io.isthmus.offload.core.InferenceService;
 import io.isthmus.offload.core.OffloadOptions;
 import io.isthmus.offload.model.ModelSource;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Option;
     version = "isthmus offload 0.1.0",
     description = "The serverless inference function (Open Inference Protocol v2) and its tools.",
     subcommands = {CommandLine.HelpCommand.class})
-public final class OffloadCommand implements Runnable {
+public final class OffloadCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -121,8 +123,9 @@ public final class OffloadCommand implements Runnable {
   @Option(names = "--jwt-audience", description = "The aud claim tokens must carry.")
   String audience;
 
+  /** Runs the function until SIGTERM; 1 if it cannot start (the reason on stderr). */
   @Override
-  public void run() {
+  public Integer call() {
     if (models.isEmpty()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Missing --model NAME[@VERSION]=PATH|URL[#sha256=HEX]");
@@ -133,20 +136,22 @@ public final class OffloadCommand implements Runnable {
       options = options();
       auth = authenticator();
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     } catch (java.io.IOException e) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "Cannot read a key file: " + e.getMessage(), e, null, null);
+          spec.commandLine(), "Cannot read a key file: " + e.getMessage(), e);
     }
     long started = System.nanoTime();
     OffloadFunction function;
     try {
       function = OffloadFunction.start(options, auth, host, resolvePort()).get();
     } catch (ExecutionException e) {
-      throw new CommandLine.ExecutionException(
-          spec.commandLine(), "The function did not start: " + e.getCause().getMessage(), e);
-    } catch (InterruptedException | java.io.IOException e) {
-      throw new CommandLine.ExecutionException(spec.commandLine(), "Start failed: " + e, e);
+      return failed(InferenceService.toOffloadException(e.getCause()).getMessage());
+    } catch (java.io.IOException e) {
+      return failed("cannot create the model cache: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failed("interrupted while starting");
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -178,6 +183,12 @@ public final class OffloadCommand implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return 0;
+  }
+
+  private int failed(String reason) {
+    spec.commandLine().getErr().println("isthmus offload: the function did not start: " + reason);
+    return 1;
   }
 
   private OffloadOptions options() throws java.io.IOException {

@@ -152,11 +152,6 @@ public final class InferenceService implements AutoCloseable {
     return provider;
   }
 
-  /** The options the service runs with. */
-  public OffloadOptions options() {
-    return options;
-  }
-
   /** Name, version, extensions, and the execution provider as the parameter {@code provider}. */
   public ServerMetadata serverMetadata() {
     return new ServerMetadata(
@@ -165,6 +160,11 @@ public final class InferenceService implements AutoCloseable {
         List.of(ServerMetadata.BINARY_TENSOR_DATA),
         OipParameters.of("execution_provider", provider.name())
             .with("models_loaded", (long) repository.loadedCount()));
+  }
+
+  /** Whether {@code name} is one of the configured models. */
+  public boolean serves(String name) {
+    return inFlightByModel.containsKey(name);
   }
 
   /**

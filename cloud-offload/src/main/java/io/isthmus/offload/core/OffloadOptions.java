@@ -121,10 +121,4 @@ public record OffloadOptions(
         memoryBudgetBytes,
         cacheDir);
   }
-
-  /** These options with another memory budget. */
-  public OffloadOptions withMemoryBudgetBytes(long budget) {
-    return new OffloadOptions(
-        models, provider, intraOpThreads, batching, maxConcurrency, maxBodyBytes, budget, cacheDir);
-  }
 }

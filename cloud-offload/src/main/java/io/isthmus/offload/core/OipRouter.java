@@ -52,7 +52,11 @@ public final class OipRouter {
       String method, String path, Function<String, String> header, byte[] body) {
     long start = System.nanoTime();
     List<String> parts = segments(path);
-    String model = parts.size() >= 3 && parts.get(1).equals("models") ? parts.get(2) : "";
+    // only configured names become metric labels, so arbitrary paths cannot flood the registry
+    String model =
+        parts.size() >= 3 && parts.get(1).equals("models") && service.serves(parts.get(2))
+            ? parts.get(2)
+            : "";
     CompletableFuture<OipReply> reply;
     try {
       reply = route(method, parts, header, body);
