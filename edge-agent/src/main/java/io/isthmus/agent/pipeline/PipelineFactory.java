@@ -16,7 +16,6 @@ import io.isthmus.inference.InferenceEngine;
 import io.isthmus.inference.InferenceException;
 import io.isthmus.inference.LoadedModel;
 import io.isthmus.inference.ModelOptions;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -37,7 +36,7 @@ public final class PipelineFactory {
   public static Pipeline create(PipelineConfig config, ResultSink sink, PipelineMetrics metrics) {
     String path = "pipelines[" + config.name() + "].model";
     long start = System.nanoTime();
-    LoadedModel model = load(config, path, metrics.registry());
+    LoadedModel model = load(config, path);
     try {
       Preprocessor pre;
       try {
@@ -54,6 +53,7 @@ public final class PipelineFactory {
       Postprocessor post = post(config, model, path);
       warmUp(model, binding, pre, path);
       metrics.modelLoaded(config.model().name(), Duration.ofNanos(System.nanoTime() - start));
+      model = withSplit(config, model, metrics, path);
       BatchProcessor processor =
           new BatchProcessor(config, pre, model, binding, post, sink, metrics);
       return new Pipeline(config, model, pre, processor, metrics);
@@ -63,7 +63,7 @@ public final class PipelineFactory {
     }
   }
 
-  private static LoadedModel load(PipelineConfig config, String path, MeterRegistry registry) {
+  private static LoadedModel load(PipelineConfig config, String path) {
     PipelineConfig.ModelSettings settings = config.model();
     try {
       InferenceEngine engine =
@@ -72,12 +72,8 @@ public final class PipelineFactory {
             case ONNXRUNTIME -> Engines.onnxRuntime();
             case TFLITE -> Engines.tflite();
           };
-      ModelOptions options = ModelOptions.builder().intraOpThreads(settings.threads()).build();
-      LoadedModel full = engine.load(settings.path(), options);
-      if (settings.split().isEmpty()) {
-        return full;
-      }
-      return SplitModel.open(config.name(), settings.split().get(), full, options, registry);
+      return engine.load(
+          settings.path(), ModelOptions.builder().intraOpThreads(settings.threads()).build());
     } catch (InferenceException e) {
       throw new ConfigException(
           path + ".path",
@@ -153,6 +149,32 @@ public final class PipelineFactory {
     } catch (IOException e) {
       throw new ConfigException(
           "pipelines[" + config.name() + "].post.labels", "cannot be read: " + e, e);
+    }
+  }
+
+  /**
+   * The model itself, or for a split pipeline the {@link SplitModel} around it (which then owns it).
+   *
+   * @throws ConfigException when a head model cannot be loaded
+   */
+  private static LoadedModel withSplit(
+      PipelineConfig config, LoadedModel full, PipelineMetrics metrics, String path) {
+    PipelineConfig.ModelSettings settings = config.model();
+    if (settings.split().isEmpty()) {
+      return full;
+    }
+    try {
+      return SplitModel.open(
+          config.name(),
+          settings.split().get(),
+          full,
+          ModelOptions.builder().intraOpThreads(settings.threads()).build(),
+          metrics.registry());
+    } catch (InferenceException e) {
+      throw new ConfigException(
+          path + ".split.candidates",
+          "a head model cannot be loaded (" + e.code() + "): " + e.getMessage(),
+          e);
     }
   }
 }
