@@ -153,7 +153,8 @@ public final class PipelineFactory {
   }
 
   /**
-   * The model itself, or for a split pipeline the {@link SplitModel} around it (which then owns it).
+   * The model itself, or for a split pipeline the {@link SplitModel} around it (which then owns
+   * it).
    *
    * @throws ConfigException when a head model cannot be loaded
    */
