@@ -64,7 +64,8 @@ public record PipelineConfig(
       String name,
       String version,
       Optional<String> input,
-      Optional<String> output) {}
+      Optional<String> output,
+      Optional<SplitSettings> split) {}
 
   public record QueueSettings(int capacity, Overload overload) {}
 

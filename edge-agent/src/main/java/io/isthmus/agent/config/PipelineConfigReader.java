@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Reads one entry of {@code pipelines}. */
 final class PipelineConfigReader {
@@ -78,7 +79,7 @@ final class PipelineConfigReader {
   }
 
   private ModelSettings model(ConfigNode node, String pipeline) {
-    node.allowOnly("path", "engine", "threads", "name", "version", "input", "output");
+    node.allowOnly("path", "engine", "threads", "name", "version", "input", "output", "split");
     Path path = baseDir.resolve(node.requiredString("path", "a model file path"));
     String file = path.getFileName().toString();
     String defaultName = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
@@ -93,7 +94,10 @@ final class PipelineConfigReader {
         node.string("name", defaultName),
         node.string("version", "1"),
         node.string("input"),
-        node.string("output"));
+        node.string("output"),
+        node.child("split").isPresent()
+            ? Optional.of(new SplitConfigReader(baseDir).read(node.child("split")))
+            : Optional.empty());
   }
 
   private static QueueSettings queue(ConfigNode node) {

@@ -66,6 +66,11 @@ public final class PipelineMetrics {
     }
   }
 
+  /** The registry these meters live in, for meters of the pipeline's parts (offload). */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
   /** Pre-registers counters at zero so that dashboards and scrapes see them before they happen. */
   public void declare(List<String> rejectReasons, List<String> dropReasons) {
     rejectReasons.forEach(r -> rejected(r, 0));

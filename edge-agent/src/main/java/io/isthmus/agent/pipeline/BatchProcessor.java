@@ -5,6 +5,8 @@ import io.isthmus.agent.exec.PipelineWorkers;
 import io.isthmus.agent.exec.QueuedEvent;
 import io.isthmus.agent.exec.RateLimitedLog;
 import io.isthmus.agent.metrics.PipelineMetrics;
+import io.isthmus.agent.offload.SplitModel;
+import io.isthmus.agent.offload.SplitRun;
 import io.isthmus.agent.pipeline.pre.Preprocessor;
 import io.isthmus.inference.InferenceException;
 import io.isthmus.inference.LoadedModel;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,10 +105,17 @@ final class BatchProcessor implements PipelineWorkers.BatchHandler<List<Prepared
   private void runModel(List<PreparedEvent> events) {
     long start = System.nanoTime();
     Outputs outputs;
+    OptionalLong networkUs = OptionalLong.empty();
     try {
       List<float[]> samples = new ArrayList<>(events.size());
       events.forEach(e -> samples.add(e.sample()));
-      outputs = model.run(binding.stack(samples));
+      if (model instanceof SplitModel split) {
+        SplitRun run = split.runSplit(binding.stack(samples));
+        outputs = run.outputs();
+        networkUs = run.networkUs();
+      } else {
+        outputs = model.run(binding.stack(samples));
+      }
     } catch (InferenceException | RuntimeException e) {
       for (PreparedEvent event : events) {
         reject(
@@ -116,7 +126,8 @@ final class BatchProcessor implements PipelineWorkers.BatchHandler<List<Prepared
       return;
     }
     long end = System.nanoTime();
-    long inferUs = (end - start) / 1000;
+    // the edge's share: the model run less the time spent waiting on the cloud
+    long inferUs = (end - start) / 1000 - networkUs.orElse(0);
     metrics.stage("infer", inferUs);
     metrics.batch(events.size());
     for (int i = 0; i < events.size(); i++) {
@@ -124,7 +135,7 @@ final class BatchProcessor implements PipelineWorkers.BatchHandler<List<Prepared
       try {
         long postStart = System.nanoTime();
         Outputs mine = ModelBinding.slice(outputs, i, events.size());
-        publisher.publish(event, mine, inferUs, end);
+        publisher.publish(event, mine, inferUs, networkUs, end);
         metrics.stage("post", (System.nanoTime() - postStart) / 1000);
       } catch (RejectedEventException e) {
         reject(event.event().getDeviceId(), e);

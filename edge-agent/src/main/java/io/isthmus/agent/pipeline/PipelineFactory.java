@@ -4,6 +4,7 @@ import io.isthmus.agent.config.ConfigException;
 import io.isthmus.agent.config.PipelineConfig;
 import io.isthmus.agent.config.PostStageConfig;
 import io.isthmus.agent.metrics.PipelineMetrics;
+import io.isthmus.agent.offload.SplitModel;
 import io.isthmus.agent.pipeline.post.DetectionsPost;
 import io.isthmus.agent.pipeline.post.Postprocessor;
 import io.isthmus.agent.pipeline.post.RawPost;
@@ -57,6 +58,7 @@ public final class PipelineFactory {
       Postprocessor post = post(config, model, path);
       warmUp(model, binding, pre, path);
       metrics.modelLoaded(config.model().name(), Duration.ofNanos(System.nanoTime() - start));
+      model = withSplit(config, model, metrics, path);
       BatchProcessor processor =
           new BatchProcessor(config, pre, model, binding, post, sink, metrics);
       return new Pipeline(config, model, pre, processor, metrics);
@@ -155,6 +157,33 @@ public final class PipelineFactory {
     } catch (IOException e) {
       throw new ConfigException(
           "pipelines[" + config.name() + "].post.labels", "cannot be read: " + e, e);
+    }
+  }
+
+  /**
+   * The model itself, or for a split pipeline the {@link SplitModel} around it (which then owns
+   * it).
+   *
+   * @throws ConfigException when a head model cannot be loaded
+   */
+  private static LoadedModel withSplit(
+      PipelineConfig config, LoadedModel full, PipelineMetrics metrics, String path) {
+    PipelineConfig.ModelSettings settings = config.model();
+    if (settings.split().isEmpty()) {
+      return full;
+    }
+    try {
+      return SplitModel.open(
+          config.name(),
+          settings.split().get(),
+          full,
+          ModelOptions.builder().intraOpThreads(settings.threads()).build(),
+          metrics.registry());
+    } catch (InferenceException e) {
+      throw new ConfigException(
+          path + ".split.candidates",
+          "a head model cannot be loaded (" + e.code() + "): " + e.getMessage(),
+          e);
     }
   }
 }

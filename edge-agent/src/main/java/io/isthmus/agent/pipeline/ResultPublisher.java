@@ -14,6 +14,7 @@ import io.isthmus.protocol.v1.InferenceResult;
 import io.isthmus.protocol.v1.LatencyBreakdown;
 import io.isthmus.protocol.v1.SensorEvent;
 import io.vertx.core.Future;
+import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -48,7 +49,12 @@ final class ResultPublisher {
    *
    * @throws RejectedEventException BAD_OUTPUT when the outputs cannot be summarised or encoded
    */
-  Future<Void> publish(PreparedEvent prepared, Outputs outputs, long inferUs, long inferEndNanos)
+  Future<Void> publish(
+      PreparedEvent prepared,
+      Outputs outputs,
+      long inferUs,
+      OptionalLong networkUs,
+      long inferEndNanos)
       throws RejectedEventException {
     SensorEvent event = prepared.event();
     InferenceResult.Builder result =
@@ -70,15 +76,15 @@ final class ResultPublisher {
     long responseUs = (System.nanoTime() - inferEndNanos) / 1000;
     long publishedAtUs = nowMicros();
     long totalUs = publishedAtUs - event.getTimestampUs();
-    result
-        .setLatency(
-            LatencyBreakdown.newBuilder()
-                .setTriggerUs(triggerUs)
-                .setQueueUs(prepared.queueUs())
-                .setEdgeInferUs(inferUs)
-                .setResponseUs(responseUs)
-                .setTotalUs(totalUs))
-        .setPublishedAtUs(publishedAtUs);
+    LatencyBreakdown.Builder latency =
+        LatencyBreakdown.newBuilder()
+            .setTriggerUs(triggerUs)
+            .setQueueUs(prepared.queueUs())
+            .setEdgeInferUs(inferUs)
+            .setResponseUs(responseUs)
+            .setTotalUs(totalUs);
+    networkUs.ifPresent(latency::setNetworkUs);
+    result.setLatency(latency).setPublishedAtUs(publishedAtUs);
     byte[] payload = encode(result.build());
     String topic = topics.result(config.name(), event.getDeviceId());
     metrics.stage("trigger", triggerUs);
