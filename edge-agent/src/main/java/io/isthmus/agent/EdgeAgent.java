@@ -10,6 +10,7 @@ import io.isthmus.agent.metrics.AgentMetrics;
 import io.isthmus.agent.pipeline.Pipeline;
 import io.isthmus.agent.pipeline.PipelineFactory;
 import io.isthmus.agent.pipeline.ResultSink;
+import io.isthmus.agent.sync.ModelSync;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -42,6 +43,7 @@ public final class EdgeAgent {
   private volatile MqttConnection mqtt;
   private volatile AgentHttpServer http;
   private volatile String brokerUri;
+  private volatile ModelSync sync;
 
   private EdgeAgent(Vertx vertx, AgentConfig config) {
     this.vertx = vertx;
@@ -74,12 +76,11 @@ public final class EdgeAgent {
             .onSuccess(
                 v -> LOG.info("mqtt connected to {} in {} ms", brokerUri, millisSince(started)));
     List<Future<?>> loads = new ArrayList<>();
+    config.sync().ifPresent(s -> sync = ModelSync.open(vertx, config.gatewayId(), s));
     for (PipelineConfig pipeline : config.pipelines()) {
       loads.add(
           vertx
-              .executeBlocking(
-                  () -> PipelineFactory.create(pipeline, sink(), metrics.pipeline(pipeline.name())),
-                  false)
+              .executeBlocking(() -> createPipeline(pipeline), false)
               .onSuccess(
                   p -> {
                     pipelines.add(p);
@@ -94,6 +95,17 @@ public final class EdgeAgent {
     loads.add(brokerAndMqtt);
     // join, not all: on a failure every load settles first, so stop() closes what loaded late
     return Future.join(loads).compose(v -> subscribe());
+  }
+
+  private Pipeline createPipeline(PipelineConfig pipeline) {
+    if (sync == null) {
+      return PipelineFactory.create(pipeline, sink(), metrics.pipeline(pipeline.name()));
+    }
+    Pipeline created =
+        PipelineFactory.create(
+            pipeline, sync.model(pipeline), sink(), metrics.pipeline(pipeline.name()));
+    sync.attach(created);
+    return created;
   }
 
   private MqttConnection createConnection() {
@@ -119,6 +131,9 @@ public final class EdgeAgent {
       for (String filter : pipeline.subscriptions()) {
         subscriptions.add(mqtt.subscribe(filter, config.mqtt().qos(), pipeline.handler()));
       }
+    }
+    if (sync != null) {
+      subscriptions.add(sync.start(mqtt));
     }
     return Future.all(subscriptions).mapEmpty();
   }
@@ -147,6 +162,9 @@ public final class EdgeAgent {
    * MQTT disconnects, the embedded broker and the HTTP server stop. Never fails.
    */
   public Future<Void> stop(Duration drain) {
+    if (sync != null) {
+      sync.close();
+    }
     pipelines.forEach(Pipeline::stopAccepting);
     Promise<Void> done = Promise.promise();
     vertx
@@ -203,6 +221,11 @@ public final class EdgeAgent {
 
   public Optional<Pipeline> pipeline(String name) {
     return pipelines.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /** Model sync, when configured. */
+  public Optional<ModelSync> sync() {
+    return Optional.ofNullable(sync);
   }
 
   public AgentMetrics metrics() {

@@ -1,0 +1,43 @@
+package io.isthmus.agent.sync;
+
+import java.util.Arrays;
+
+/**
+ * Outcomes and run times of a newly activated model during its watch window: the share of failed
+ * runs and the 99th percentile run time decide a rollback. Keeps the last {@value #SAMPLES} run
+ * times.
+ */
+final class RunWindow {
+  static final int SAMPLES = 4096;
+
+  private final long[] nanos = new long[SAMPLES];
+  private long runs;
+  private long errors;
+
+  synchronized void record(boolean ok, long runNanos) {
+    nanos[(int) (runs % SAMPLES)] = runNanos;
+    runs++;
+    if (!ok) {
+      errors++;
+    }
+  }
+
+  synchronized long runs() {
+    return runs;
+  }
+
+  synchronized double errorRate() {
+    return runs == 0 ? 0 : (double) errors / runs;
+  }
+
+  /** The 99th percentile of the kept run times, in nanoseconds; 0 without runs. */
+  synchronized long p99Nanos() {
+    int n = (int) Math.min(runs, SAMPLES);
+    if (n == 0) {
+      return 0;
+    }
+    long[] sorted = Arrays.copyOf(nanos, n);
+    Arrays.sort(sorted);
+    return sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)];
+  }
+}
