@@ -214,6 +214,9 @@ public final class ModelSync implements AutoCloseable {
   }
 
   private void submit(Runnable work) {
+    if (thread.isShutdown()) {
+      return; // a timer that fired as the agent stopped
+    }
     thread.execute(
         () -> {
           try {
@@ -322,8 +325,8 @@ public final class ModelSync implements AutoCloseable {
           now.installed().stream().filter(i -> i.key().equals(key)).findFirst();
       Installed version =
           installed.isPresent() ? installed.get() : fetchAndInstall(generation, name, key, want);
-      activate(generation, slot, version);
       lastErrors.remove(name);
+      activate(generation, slot, version);
       return true;
     } catch (SyncException e) {
       lastErrors.put(name, e.reason());
@@ -417,7 +420,9 @@ public final class ModelSync implements AutoCloseable {
       List<Installed> dropped = state.activate(name, version, config.keep());
       deleteUnreferenced(dropped);
     } catch (IOException e) {
-      LOG.warn("sync could not record activation of {}: {}", version.version(), e.toString());
+      // it serves, but a restart would not find it: say so
+      LOG.error("sync could not record activation of {}: {}", version.version(), e.toString());
+      lastErrors.put(name, SyncException.STORE_FAILED + ": recording the activation failed: " + e);
     }
     reporter.event(
         generation, name, GatewayEventKind.GATEWAY_EVENT_KIND_ACTIVATED, version.version());
@@ -492,14 +497,15 @@ public final class ModelSync implements AutoCloseable {
       return;
     }
     String version = back.map(Installed::version).orElse(slot.config().model().version());
+    lastErrors.put(name, reason); // before the swap: whoever sees the old version sees why
     slot.model().swap(model, version, null);
     try {
       state.refuse(name, bad.key(), reason);
       state.reactivate(name, back.map(Installed::key));
     } catch (IOException e) {
-      LOG.warn("sync could not record the rollback: {}", e.toString());
+      LOG.error("sync could not record the rollback: {}", e.toString());
+      lastErrors.put(name, reason + "; " + SyncException.STORE_FAILED + ": " + e);
     }
-    lastErrors.put(name, reason);
     reporter.event(
         generation,
         name,
@@ -561,6 +567,7 @@ public final class ModelSync implements AutoCloseable {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    thread.shutdownNow();
+    // no interrupt: a step in progress finishes its file writes (the store and state stay whole)
+    thread.shutdown();
   }
 }

@@ -61,6 +61,10 @@ final class SwappableModel implements LoadedModel {
    * @param window where runs of {@code next} are recorded; null for none
    */
   void swap(LoadedModel next, String version, RunWindow window) {
+    if (closed) {
+      next.close(); // the pipeline stopped meanwhile
+      return;
+    }
     Serving old = current;
     current = new Serving(next, version, window);
     old.model().close();

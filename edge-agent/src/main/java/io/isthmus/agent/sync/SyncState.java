@@ -38,15 +38,22 @@ final class SyncState {
       String format,
       List<String> digests) {}
 
-  /** Per pipeline: installed versions, newest first; the active one; refused desired keys. */
-  record Pipeline(Optional<String> active, List<Installed> installed, Map<String, String> refused) {
+  /**
+   * Per pipeline: installed versions, newest first; the key of the active one (null: the configured
+   * model); refused desired keys with their reasons.
+   */
+  record Pipeline(String activeKey, List<Installed> installed, Map<String, String> refused) {
     Pipeline {
       installed = List.copyOf(installed);
       refused = Map.copyOf(refused);
     }
 
+    Optional<String> active() {
+      return Optional.ofNullable(activeKey);
+    }
+
     Optional<Installed> activeVersion() {
-      return active.flatMap(k -> installed.stream().filter(i -> i.key().equals(k)).findFirst());
+      return active().flatMap(k -> installed.stream().filter(i -> i.key().equals(k)).findFirst());
     }
   }
 
@@ -72,7 +79,7 @@ final class SyncState {
   }
 
   Pipeline pipeline(String name) {
-    return pipelines.getOrDefault(name, new Pipeline(Optional.empty(), List.of(), Map.of()));
+    return pipelines.getOrDefault(name, new Pipeline(null, List.of(), Map.of()));
   }
 
   long observedGeneration() {
@@ -101,7 +108,7 @@ final class SyncState {
     List<Installed> dropped =
         new ArrayList<>(list.subList(Math.min(keep, list.size()), list.size()));
     list = list.subList(0, Math.min(keep, list.size()));
-    pipelines.put(name, new Pipeline(Optional.of(version.key()), list, now.refused()));
+    pipelines.put(name, new Pipeline(version.key(), list, now.refused()));
     save();
     return dropped;
   }
@@ -109,7 +116,7 @@ final class SyncState {
   /** Makes an installed version active again (a rollback), or none (the configured model). */
   void reactivate(String name, Optional<String> key) throws IOException {
     Pipeline now = pipeline(name);
-    pipelines.put(name, new Pipeline(key, now.installed(), now.refused()));
+    pipelines.put(name, new Pipeline(key.orElse(null), now.installed(), now.refused()));
     save();
   }
 
@@ -119,7 +126,7 @@ final class SyncState {
     Map<String, String> refused = new LinkedHashMap<>(now.refused());
     refused.put(key, reason);
     List<Installed> installed = now.installed().stream().filter(i -> !i.key().equals(key)).toList();
-    pipelines.put(name, new Pipeline(now.active(), installed, refused));
+    pipelines.put(name, new Pipeline(now.activeKey(), installed, refused));
     save();
   }
 
