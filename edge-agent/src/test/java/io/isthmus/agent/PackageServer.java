@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -15,14 +15,14 @@ import java.util.regex.Pattern;
 
 /**
  * A real HTTP server over a folder of packages for tests: answers {@code Range: bytes=N-} with 206,
- * and can drop the connection half-way through the first request for chosen paths.
+ * and can drop the connection half-way through the next requests for chosen paths.
  */
 public final class PackageServer implements AutoCloseable {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
   private final HttpServer server;
   private final Path root;
-  private final Set<String> dropOnce = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> drops = new ConcurrentHashMap<>();
 
   /** Requests that carried a Range header. */
   public final AtomicInteger rangeRequests = new AtomicInteger();
@@ -40,7 +40,27 @@ public final class PackageServer implements AutoCloseable {
 
   /** The next request for {@code path} (relative to the root) sends half the file and drops. */
   public void dropOnce(String path) {
-    dropOnce.add("/" + path);
+    drop(path, 1);
+  }
+
+  /** The next {@code times} requests for {@code path} each send half of what is left and drop. */
+  public void drop(String path, int times) {
+    if (times > 0) {
+      drops.put("/" + path, times);
+    } else {
+      drops.remove("/" + path);
+    }
+  }
+
+  private boolean takeDrop(String path) {
+    boolean[] take = {false};
+    drops.computeIfPresent(
+        path,
+        (p, n) -> {
+          take[0] = true;
+          return n > 1 ? n - 1 : null;
+        });
+    return take[0];
   }
 
   private void serve(HttpExchange exchange) throws IOException {
@@ -69,7 +89,7 @@ public final class PackageServer implements AutoCloseable {
       int length = bytes.length - from;
       exchange.sendResponseHeaders(range != null ? 206 : 200, length);
       OutputStream out = exchange.getResponseBody();
-      if (dropOnce.remove(path)) {
+      if (takeDrop(path)) {
         out.write(bytes, from, length / 2);
         out.flush();
         // closing with fewer bytes than announced drops the connection
