@@ -76,11 +76,17 @@ public final class EdgeAgent {
             .onSuccess(
                 v -> LOG.info("mqtt connected to {} in {} ms", brokerUri, millisSince(started)));
     List<Future<?>> loads = new ArrayList<>();
-    config.sync().ifPresent(s -> sync = ModelSync.open(vertx, config.gatewayId(), s));
+    // the sync folder holds the models the pipelines start with: open it first
+    Future<ModelSync> syncOpened =
+        config.sync().isEmpty()
+            ? Future.succeededFuture()
+            : vertx.executeBlocking(
+                () -> sync = ModelSync.open(vertx, config.gatewayId(), config.sync().get()), false);
+    loads.add(syncOpened);
     for (PipelineConfig pipeline : config.pipelines()) {
       loads.add(
-          vertx
-              .executeBlocking(() -> createPipeline(pipeline), false)
+          syncOpened
+              .compose(s -> vertx.executeBlocking(() -> createPipeline(pipeline), false))
               .onSuccess(
                   p -> {
                     pipelines.add(p);

@@ -277,6 +277,21 @@ class ModelSyncIT {
         servesExactlyOnce(client, seq, 5);
         seq += 5;
       }
+
+      // WHEN the desired topic carries something that is not a DesiredState
+      MqttClient console =
+          new MqttClient(agent.brokerUri(), "bad-" + gateway, new MemoryPersistence());
+      console.connect();
+      console.publish(
+          "isthmus/v1/gateways/" + gateway + "/desired", new byte[] {(byte) 0xff}, 1, false);
+      console.disconnect();
+      console.close();
+      // THEN it is reported and ignored
+      await(
+          "malformed_desired",
+          () -> sync().reported().getLastError().startsWith("malformed_desired:"));
+      assertThat(status().getActiveVersion()).isEqualTo("1");
+      servesExactlyOnce(client, seq, 3);
     }
     assertThat(
             Files.list(dir.resolve("sync/store"))

@@ -22,6 +22,7 @@ final class FleetReporter {
   private final String gatewayId;
   private final MqttTopics topics = MqttTopics.defaults();
   private volatile MqttConnection mqtt;
+  private volatile ReportedState unsent;
 
   FleetReporter(String gatewayId) {
     this.gatewayId = gatewayId;
@@ -31,8 +32,17 @@ final class FleetReporter {
     this.mqtt = connection;
   }
 
+  /** Publishes {@code state}; without a connection it is kept for {@link #flush}. */
   void report(ReportedState state) {
-    publish(GatewayChannel.REPORTED, state.toByteArray(), true);
+    unsent = publish(GatewayChannel.REPORTED, state.toByteArray(), true) ? null : state;
+  }
+
+  /** Publishes the last report that found no connection, once there is one (after an outage). */
+  void flush() {
+    ReportedState pending = unsent;
+    if (pending != null) {
+      report(pending);
+    }
   }
 
   void event(long generation, String pipeline, GatewayEventKind kind, String message) {
@@ -49,15 +59,17 @@ final class FleetReporter {
     publish(GatewayChannel.EVENTS, event.toByteArray(), false);
   }
 
-  private void publish(GatewayChannel channel, byte[] payload, boolean retained) {
+  /** Returns false when there is no connection to publish on. */
+  private boolean publish(GatewayChannel channel, byte[] payload, boolean retained) {
     MqttConnection connection = mqtt;
     if (connection == null || !connection.isConnected()) {
-      return;
+      return false;
     }
     String topic = topics.gateway(gatewayId, channel);
     connection
         .publish(topic, payload, 1, retained, PROTOBUF)
         .onFailure(e -> LOG.warn("sync publish to {} failed: {}", topic, e.toString()));
+    return true;
   }
 
   static long nowMicros() {

@@ -21,8 +21,10 @@ import io.isthmus.protocol.mqtt.MqttTopics;
 import io.isthmus.protocol.v1.DesiredModel;
 import io.isthmus.protocol.v1.DesiredState;
 import io.isthmus.protocol.v1.GatewayEventKind;
+import io.isthmus.protocol.v1.Health;
 import io.isthmus.protocol.v1.ModelFile;
 import io.isthmus.protocol.v1.ModelFormat;
+import io.isthmus.protocol.v1.PipelineStatus;
 import io.isthmus.protocol.v1.ReportedState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -65,6 +67,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelSync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSync.class);
   private static final String DESIRED_CACHE = "desired.pb";
+  // the key of errors about the desired state itself, beside per-pipeline ones
+  private static final String DESIRED_ERROR = "(desired)";
 
   private final Vertx vertx;
   private final String gatewayId;
@@ -185,17 +189,14 @@ public final class ModelSync implements AutoCloseable {
             .setObservedGeneration(state.observedGeneration())
             .setReportedAtUs(FleetReporter.nowMicros())
             .setStartedAtUs(startedUs);
-    io.isthmus.protocol.v1.Health worst = io.isthmus.protocol.v1.Health.HEALTH_OK;
+    Health worst = Health.HEALTH_OK;
     for (Slot slot : slots.values()) {
       String name = slot.config().name();
       SyncState.Pipeline p = state.pipeline(name);
       String error = lastErrors.get(name);
-      io.isthmus.protocol.v1.Health health =
-          error == null
-              ? io.isthmus.protocol.v1.Health.HEALTH_OK
-              : io.isthmus.protocol.v1.Health.HEALTH_DEGRADED;
+      Health health = error == null ? Health.HEALTH_OK : Health.HEALTH_DEGRADED;
       var status =
-          io.isthmus.protocol.v1.PipelineStatus.newBuilder()
+          PipelineStatus.newBuilder()
               .setModelName(
                   p.activeVersion().map(Installed::model).orElse(slot.config().model().name()))
               .setActiveVersion(slot.model().version())
@@ -209,6 +210,16 @@ public final class ModelSync implements AutoCloseable {
         worst = health;
       }
       report.putPipelines(name, status.build());
+    }
+    // errors about no pipeline of ours (a malformed desired state, an unknown pipeline name)
+    lastErrors.forEach(
+        (key, error) -> {
+          if (!slots.containsKey(key)) {
+            report.setLastError(error);
+          }
+        });
+    if (report.hasLastError() && worst == Health.HEALTH_OK) {
+      worst = Health.HEALTH_DEGRADED;
     }
     return report.setHealth(worst).build();
   }
@@ -240,9 +251,11 @@ public final class ModelSync implements AutoCloseable {
           "sync ignored a desired state from {} that is not a DesiredState: {}",
           source,
           e.getMessage());
-      lastErrors.put("(desired)", "malformed_desired: " + e.getMessage());
+      lastErrors.put(DESIRED_ERROR, "malformed_desired: " + e.getMessage());
+      reporter.report(reported());
       return;
     }
+    lastErrors.remove(DESIRED_ERROR);
     if (next.getGeneration() < desired.getGeneration()) {
       LOG.info(
           "sync ignored desired generation {} from {}: {} is newer",
@@ -276,6 +289,8 @@ public final class ModelSync implements AutoCloseable {
     }
     if (retryPending) {
       reconcile(desired);
+    } else {
+      reporter.flush();
     }
   }
 
@@ -294,6 +309,7 @@ public final class ModelSync implements AutoCloseable {
 
   /** Runs on the sync thread. */
   private void reconcile(DesiredState target) {
+    lastErrors.keySet().removeIf(k -> !slots.containsKey(k) && !k.equals(DESIRED_ERROR));
     boolean retry = false;
     for (Map.Entry<String, DesiredModel> e : target.getPipelinesMap().entrySet()) {
       Slot slot = slots.get(e.getKey());
