@@ -231,6 +231,8 @@ final class PackageFetcher {
   }
 
   private void waitBeforeRetry(int failures) throws InterruptedIOException {
+    // the sync thread has nothing else to do until this package is fetched: waiting here delays
+    // only the next sync step, never an event
     try {
       TimeUnit.MILLISECONDS.sleep(backoff.delayMillis(failures));
     } catch (InterruptedException e) {
