@@ -14,7 +14,6 @@ import io.isthmus.inference.LoadedModel;
 import io.isthmus.inference.ModelOptions;
 import io.isthmus.inference.store.ModelStore;
 import io.isthmus.protocol.manifest.ManifestException;
-import io.isthmus.protocol.manifest.ModelPackage;
 import io.isthmus.protocol.manifest.TrustedKeys;
 import io.isthmus.protocol.mqtt.GatewayChannel;
 import io.isthmus.protocol.mqtt.MqttTopics;
@@ -22,27 +21,20 @@ import io.isthmus.protocol.v1.DesiredModel;
 import io.isthmus.protocol.v1.DesiredState;
 import io.isthmus.protocol.v1.GatewayEventKind;
 import io.isthmus.protocol.v1.Health;
-import io.isthmus.protocol.v1.ModelFile;
 import io.isthmus.protocol.v1.ModelFormat;
 import io.isthmus.protocol.v1.PipelineStatus;
 import io.isthmus.protocol.v1.ReportedState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +58,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelSync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSync.class);
-  private static final String DESIRED_CACHE = "desired.pb";
   // the key of errors about the desired state itself, beside per-pipeline ones
   private static final String DESIRED_ERROR = "(desired)";
 
@@ -76,15 +67,14 @@ public final class ModelSync implements AutoCloseable {
   private final TrustedKeys trusted;
   private final ModelStore store;
   private final SyncState state;
-  private final PackageFetcher fetcher;
+  private final PackageInstaller installer;
   private final FleetReporter reporter;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
   private final ExecutorService thread;
   private final long startedUs = FleetReporter.nowMicros();
-  private volatile DesiredState desired = DesiredState.getDefaultInstance();
+  private final DesiredStates desired;
   private volatile boolean retryPending;
-  private volatile String fileStamp = "";
   private volatile long timer = -1;
 
   /** A pipeline and the model sync swaps in it. */
@@ -103,8 +93,15 @@ public final class ModelSync implements AutoCloseable {
     Files.createDirectories(config.dir());
     this.store = ModelStore.open(config.dir().resolve("store"));
     this.state = SyncState.load(config.dir().resolve("state.json"));
-    this.fetcher = new PackageFetcher(config.download());
+    this.installer =
+        new PackageInstaller(
+            store,
+            new PackageFetcher(config.download()),
+            trusted,
+            config.platform(),
+            config.dir().resolve("staging"));
     this.reporter = new FleetReporter(gatewayId);
+    this.desired = DesiredStates.open(config.dir().resolve("desired.pb"), config.desiredFile());
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -121,9 +118,7 @@ public final class ModelSync implements AutoCloseable {
    */
   public static ModelSync open(Vertx vertx, String gatewayId, SyncConfig config) {
     try {
-      ModelSync sync = new ModelSync(vertx, gatewayId, config);
-      sync.desired = sync.readCachedDesired();
-      return sync;
+      return new ModelSync(vertx, gatewayId, config);
     } catch (IOException e) {
       throw new ConfigException("sync.dir", config.dir() + " cannot be used: " + e, e);
     }
@@ -175,7 +170,7 @@ public final class ModelSync implements AutoCloseable {
    */
   public Future<Void> start(MqttConnection mqtt) {
     reporter.connect(mqtt);
-    submit(() -> reconcile(desired));
+    submit(() -> reconcile(desired.current()));
     timer = vertx.setPeriodic(config.watchInterval().toMillis(), id -> submit(this::tick));
     String topic = MqttTopics.defaults().gateway(gatewayId, GatewayChannel.DESIRED);
     return mqtt.subscribe(topic, 1, message -> submit(() -> received(message.payload(), topic)));
@@ -240,70 +235,27 @@ public final class ModelSync implements AutoCloseable {
   }
 
   private void received(byte[] payload, String source) {
-    if (payload.length == 0) {
-      return; // a cleared retained message
-    }
-    DesiredState next;
+    Optional<DesiredState> next;
     try {
-      next = DesiredState.parseFrom(payload);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      LOG.warn(
-          "sync ignored a desired state from {} that is not a DesiredState: {}",
-          source,
-          e.getMessage());
-      lastErrors.put(DESIRED_ERROR, "malformed_desired: " + e.getMessage());
+      next = desired.accept(payload, source);
+    } catch (SyncException e) {
+      LOG.warn("sync ignored {}", e.getMessage());
+      lastErrors.put(DESIRED_ERROR, e.reason());
       reporter.report(reported());
       return;
     }
     lastErrors.remove(DESIRED_ERROR);
-    if (next.getGeneration() < desired.getGeneration()) {
-      LOG.info(
-          "sync ignored desired generation {} from {}: {} is newer",
-          next.getGeneration(),
-          source,
-          desired.getGeneration());
-      return;
-    }
-    try {
-      AtomicFiles.write(config.dir().resolve(DESIRED_CACHE), payload);
-    } catch (IOException e) {
-      LOG.warn("sync could not cache the desired state: {}", e.toString());
-    }
-    desired = next;
-    reconcile(next);
+    next.ifPresent(this::reconcile);
   }
 
   private void tick() {
-    Optional<Path> file = config.desiredFile();
-    if (file.isPresent() && Files.isRegularFile(file.get())) {
-      try {
-        String stamp = Files.getLastModifiedTime(file.get()) + "/" + Files.size(file.get());
-        if (!stamp.equals(fileStamp)) {
-          fileStamp = stamp;
-          received(Files.readAllBytes(file.get()), file.get().toString());
-          return;
-        }
-      } catch (IOException e) {
-        LOG.warn("sync could not read {}: {}", file.get(), e.toString());
-      }
-    }
-    if (retryPending) {
-      reconcile(desired);
+    Optional<byte[]> changed = desired.changedFile();
+    if (changed.isPresent()) {
+      received(changed.get(), desired.fileName());
+    } else if (retryPending) {
+      reconcile(desired.current());
     } else {
       reporter.flush();
-    }
-  }
-
-  private DesiredState readCachedDesired() throws IOException {
-    Path cached = config.dir().resolve(DESIRED_CACHE);
-    if (!Files.exists(cached)) {
-      return DesiredState.getDefaultInstance();
-    }
-    try {
-      return DesiredState.parseFrom(Files.readAllBytes(cached));
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      LOG.warn("sync ignored a damaged {}: {}", cached, e.getMessage());
-      return DesiredState.getDefaultInstance();
     }
   }
 
@@ -340,7 +292,10 @@ public final class ModelSync implements AutoCloseable {
       Optional<Installed> installed =
           now.installed().stream().filter(i -> i.key().equals(key)).findFirst();
       Installed version =
-          installed.isPresent() ? installed.get() : fetchAndInstall(generation, name, key, want);
+          installed.isPresent()
+              ? installed.get()
+              : installer.install(
+                  key, want, (kind, message) -> reporter.event(generation, name, kind, message));
       lastErrors.remove(name);
       activate(generation, slot, version);
       return true;
@@ -356,66 +311,6 @@ public final class ModelSync implements AutoCloseable {
         LOG.warn("sync could not record the refusal: {}", io.toString());
       }
       return true;
-    }
-  }
-
-  private Installed fetchAndInstall(long generation, String name, String key, DesiredModel want)
-      throws SyncException {
-    reporter.event(
-        generation,
-        name,
-        GatewayEventKind.GATEWAY_EVENT_KIND_DOWNLOAD_STARTED,
-        want.getModelName() + " " + want.getModelVersion() + " from " + want.getDownloadUrl());
-    Path staging = config.dir().resolve("staging").resolve(stagingName(want));
-    PackageFetcher.Fetched fetched =
-        fetcher.fetch(want.getDownloadUrl(), want.getSha256(), staging, trusted, config.platform());
-    reporter.event(
-        generation,
-        name,
-        GatewayEventKind.GATEWAY_EVENT_KIND_VERIFIED,
-        "signed by key " + fetched.pkg().envelope().getKeyId());
-    try {
-      List<String> digests = new ArrayList<>();
-      digests.add(putVerified(staging.resolve(ModelPackage.MANIFEST_FILE), null));
-      String modelPath = modelPath(fetched);
-      String modelDigest = null;
-      for (ModelFile file : fetched.manifest().getFilesList()) {
-        String digest = putVerified(fetched.pkg().resolve(file), file.getSha256());
-        digests.add(digest);
-        if (file.getPath().equals(modelPath)) {
-          modelDigest = digest;
-        }
-      }
-      deleteTree(staging);
-      Installed installed =
-          new Installed(
-              key,
-              fetched.manifest().getName(),
-              fetched.manifest().getVersion(),
-              modelDigest,
-              fetched.manifest().getFormat().name(),
-              digests);
-      reporter.event(
-          generation, name, GatewayEventKind.GATEWAY_EVENT_KIND_INSTALLED, installed.version());
-      return installed;
-    } catch (IOException e) {
-      throw new SyncException(
-          SyncException.STORE_FAILED, "installing into " + store.root() + " failed: " + e, e);
-    }
-  }
-
-  /** The file the engine loads: the first {@code .onnx}/{@code .tflite} file, else the first. */
-  private static String modelPath(PackageFetcher.Fetched fetched) {
-    return fetched.manifest().getFilesList().stream()
-        .map(ModelFile::getPath)
-        .filter(p -> p.endsWith(".onnx") || p.endsWith(".tflite"))
-        .findFirst()
-        .orElse(fetched.manifest().getFiles(0).getPath());
-  }
-
-  private String putVerified(Path file, String sha256) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return store.put(in, sha256);
     }
   }
 
@@ -463,29 +358,7 @@ public final class ModelSync implements AutoCloseable {
       watch(generation, slot, version, previous, window);
       return;
     }
-    String reason = null;
-    if (window.errorRate() > config.rollback().maxErrorRate()) {
-      reason =
-          SyncException.ERROR_RATE
-              + ": "
-              + String.format(
-                  java.util.Locale.ROOT,
-                  "%.1f%% of %d runs failed, bound %.1f%%",
-                  window.errorRate() * 100,
-                  window.runs(),
-                  config.rollback().maxErrorRate() * 100);
-    } else if (!config.rollback().maxP99().isZero()
-        && window.p99Nanos() > config.rollback().maxP99().toNanos()) {
-      reason =
-          SyncException.LATENCY
-              + ": p99 "
-              + TimeUnit.NANOSECONDS.toMicros(window.p99Nanos())
-              + " us over "
-              + window.runs()
-              + " runs, bound "
-              + config.rollback().maxP99().toNanos() / 1000
-              + " us";
-    }
+    String reason = window.verdict(config.rollback()).orElse(null);
     if (reason == null) {
       slot.model().stopWatching();
       return;
@@ -554,25 +427,6 @@ public final class ModelSync implements AutoCloseable {
         if (!keep.contains(digest)) {
           store.delete(digest);
         }
-      }
-    }
-  }
-
-  private static String stagingName(DesiredModel want) {
-    String id =
-        want.getSha256().isEmpty()
-            ? want.getModelName() + "-" + want.getModelVersion()
-            : want.getSha256();
-    return id.replaceAll("[^A-Za-z0-9._-]", "_");
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
       }
     }
   }
