@@ -11,6 +11,7 @@ import io.isthmus.agent.metrics.AgentMetrics;
 import io.isthmus.agent.pipeline.Pipeline;
 import io.isthmus.agent.pipeline.PipelineFactory;
 import io.isthmus.agent.pipeline.ResultSink;
+import io.isthmus.agent.sync.ModelSync;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,6 +44,7 @@ public final class EdgeAgent {
   private volatile MqttConnection mqtt;
   private volatile AgentHttpServer http;
   private volatile String brokerUri;
+  private volatile ModelSync sync;
 
   private EdgeAgent(Vertx vertx, AgentConfig config) {
     this.vertx = vertx;
@@ -75,12 +77,17 @@ public final class EdgeAgent {
             .onSuccess(
                 v -> LOG.info("mqtt connected to {} in {} ms", brokerUri, millisSince(started)));
     List<Future<?>> loads = new ArrayList<>();
+    // the sync folder holds the models the pipelines start with: open it first
+    Future<ModelSync> syncOpened =
+        config.sync().isEmpty()
+            ? Future.succeededFuture()
+            : vertx.executeBlocking(
+                () -> sync = ModelSync.open(vertx, config.gatewayId(), config.sync().get()), false);
+    loads.add(syncOpened);
     for (PipelineConfig pipeline : config.pipelines()) {
       loads.add(
-          vertx
-              .executeBlocking(
-                  () -> PipelineFactory.create(pipeline, sink(), metrics.pipeline(pipeline.name())),
-                  false)
+          syncOpened
+              .compose(s -> vertx.executeBlocking(() -> createPipeline(pipeline), false))
               .onSuccess(
                   p -> {
                     pipelines.add(p);
@@ -95,6 +102,17 @@ public final class EdgeAgent {
     loads.add(brokerAndMqtt);
     // join, not all: on a failure every load settles first, so stop() closes what loaded late
     return Future.join(loads).compose(v -> subscribe());
+  }
+
+  private Pipeline createPipeline(PipelineConfig pipeline) {
+    if (sync == null) {
+      return PipelineFactory.create(pipeline, sink(), metrics.pipeline(pipeline.name()));
+    }
+    Pipeline created =
+        PipelineFactory.create(
+            pipeline, sync.model(pipeline), sink(), metrics.pipeline(pipeline.name()));
+    sync.attach(created);
+    return created;
   }
 
   private MqttConnection createConnection() {
@@ -124,6 +142,9 @@ public final class EdgeAgent {
         subscriptions.add(mqtt.subscribe(filter, config.mqtt().qos(), pipeline.handler()));
       }
     }
+    if (sync != null) {
+      subscriptions.add(sync.start(mqtt));
+    }
     return Future.all(subscriptions).mapEmpty();
   }
 
@@ -151,6 +172,9 @@ public final class EdgeAgent {
    * MQTT disconnects, the embedded broker and the HTTP server stop. Never fails.
    */
   public Future<Void> stop(Duration drain) {
+    if (sync != null) {
+      sync.close();
+    }
     pipelines.forEach(Pipeline::stopAccepting);
     Promise<Void> done = Promise.promise();
     vertx
@@ -207,6 +231,11 @@ public final class EdgeAgent {
 
   public Optional<Pipeline> pipeline(String name) {
     return pipelines.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /** Model sync, when configured. */
+  public Optional<ModelSync> sync() {
+    return Optional.ofNullable(sync);
   }
 
   public AgentMetrics metrics() {

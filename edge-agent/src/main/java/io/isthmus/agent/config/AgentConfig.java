@@ -11,13 +11,15 @@ import java.util.Optional;
  * @param broker the embedded broker
  * @param http the health and metrics server
  * @param pipelines the inference pipelines, names unique
+ * @param sync model sync, when configured
  */
 public record AgentConfig(
     String gatewayId,
     MqttSettings mqtt,
     BrokerSettings broker,
     HttpSettings http,
-    List<PipelineConfig> pipelines) {
+    List<PipelineConfig> pipelines,
+    Optional<SyncConfig> sync) {
 
   public AgentConfig {
     pipelines = List.copyOf(pipelines);

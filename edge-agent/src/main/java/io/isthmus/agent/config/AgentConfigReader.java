@@ -58,7 +58,7 @@ public final class AgentConfigReader {
     if (!root.isPresent()) {
       throw new ConfigException("(file)", "empty, expected a mapping with pipelines");
     }
-    root.allowOnly("gateway", "mqtt", "broker", "http", "pipelines");
+    root.allowOnly("gateway", "mqtt", "broker", "http", "pipelines", "sync");
     ConfigNode gateway = root.child("gateway").allowOnly("id");
     String gatewayId = gateway.string("id", "gateway-1");
     checkTopicLevel(gateway.path("id"), gatewayId);
@@ -98,7 +98,13 @@ public final class AgentConfigReader {
       }
       pipelines.add(pipeline);
     }
-    return new AgentConfig(gatewayId, mqtt, broker, httpSettings, pipelines);
+    return new AgentConfig(
+        gatewayId,
+        mqtt,
+        broker,
+        httpSettings,
+        pipelines,
+        SyncConfigReader.read(root.child("sync"), baseDir));
   }
 
   private static BrokerSettings broker(ConfigNode node) {

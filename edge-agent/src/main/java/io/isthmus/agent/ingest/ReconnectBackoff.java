@@ -9,20 +9,20 @@ import java.util.function.DoubleSupplier;
  * gateways after a broker restart; keeping half of the delay keeps a lost broker from being
  * hammered.
  */
-final class ReconnectBackoff {
+public final class ReconnectBackoff {
 
   private final long initialMillis;
   private final long maxMillis;
   private final DoubleSupplier random;
 
-  ReconnectBackoff(Duration initial, Duration max, DoubleSupplier random) {
+  public ReconnectBackoff(Duration initial, Duration max, DoubleSupplier random) {
     this.initialMillis = Math.max(1, initial.toMillis());
     this.maxMillis = Math.max(initialMillis, max.toMillis());
     this.random = random;
   }
 
   /** The delay before attempt {@code attempt} (1 for the first retry), at least 1 ms. */
-  long delayMillis(int attempt) {
+  public long delayMillis(int attempt) {
     int doublings = Math.min(Math.max(attempt, 1) - 1, 40);
     long ceiling = initialMillis << doublings;
     if (ceiling <= 0 || ceiling > maxMillis) {

@@ -34,27 +34,41 @@ public final class PipelineFactory {
    *     message names the pipeline, the model and the shapes)
    */
   public static Pipeline create(PipelineConfig config, ResultSink sink, PipelineMetrics metrics) {
-    String path = "pipelines[" + config.name() + "].model";
     long start = System.nanoTime();
-    PipelineConfig.ModelSettings settings = config.model();
-    LoadedModel model =
-        load(settings.path(), settings.engine(), settings.threads(), path + ".path");
+    return create(config, load(config), sink, metrics, start);
+  }
+
+  /**
+   * Loads the model file the pipeline's configuration names.
+   *
+   * @throws ConfigException when it cannot be loaded
+   */
+  public static LoadedModel load(PipelineConfig config) {
+    return load(config, "pipelines[" + config.name() + "].model");
+  }
+
+  /**
+   * Builds the pipeline around a model loaded elsewhere (by model sync, from its store); closes
+   * {@code model} when it does not fit.
+   *
+   * @throws ConfigException when the model does not fit the pipeline or its warm-up run fails
+   */
+  public static Pipeline create(
+      PipelineConfig config, LoadedModel model, ResultSink sink, PipelineMetrics metrics) {
+    return create(config, model, sink, metrics, System.nanoTime());
+  }
+
+  private static Pipeline create(
+      PipelineConfig config,
+      LoadedModel model,
+      ResultSink sink,
+      PipelineMetrics metrics,
+      long start) {
+    String path = "pipelines[" + config.name() + "].model";
     Preprocessor pre = null;
     try {
-      String prePath = "pipelines[" + config.name() + "].pre";
-      try {
-        pre =
-            Preprocessor.of(
-                config.pre(), m -> load(m.path(), m.engine(), m.threads(), prePath + ".model"));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(prePath, e.getMessage(), e);
-      }
-      ModelBinding binding =
-          ModelBinding.bind(
-              config.name(),
-              model.signature(),
-              config.model().input().orElse(null),
-              pre.sampleShape());
+      pre = preprocessor(config);
+      ModelBinding binding = bind(config, model, pre);
       Postprocessor post = post(config, model, path);
       warmUp(model, binding, pre, path);
       metrics.modelLoaded(config.model().name(), Duration.ofNanos(System.nanoTime() - start));
@@ -69,6 +83,57 @@ public final class PipelineFactory {
       }
       throw e;
     }
+  }
+
+  /**
+   * Checks that {@code candidate} can replace a pipeline's model: it binds to the same input under
+   * the same name, has the outputs post-processing needs, and one warm-up run succeeds. Blocks for
+   * the warm-up run.
+   *
+   * @throws ConfigException naming what does not fit, or the warm-up failure
+   */
+  public static void checkReplacement(
+      Pipeline pipeline, LoadedModel current, LoadedModel candidate) {
+    PipelineConfig config = pipeline.config();
+    String path = "pipelines[" + config.name() + "].model";
+    ModelBinding now = bind(config, current, pipeline.preprocessor());
+    ModelBinding next = bind(config, candidate, pipeline.preprocessor());
+    if (!now.inputName().equals(next.inputName())
+        || now.dynamicBatch() != next.dynamicBatch()
+        || !current.signature().outputNames().equals(candidate.signature().outputNames())) {
+      throw new ConfigException(
+          path,
+          "the new model's signature "
+              + candidate.signature().inputNames()
+              + " -> "
+              + candidate.signature().outputNames()
+              + " differs from the serving one's "
+              + current.signature().inputNames()
+              + " -> "
+              + current.signature().outputNames());
+    }
+    post(config, candidate, path);
+    warmUp(candidate, next, pipeline.preprocessor(), path);
+  }
+
+  private static Preprocessor preprocessor(PipelineConfig config) {
+    String prePath = "pipelines[" + config.name() + "].pre";
+    try {
+      return Preprocessor.of(
+          config.pre(), m -> load(m.path(), m.engine(), m.threads(), prePath + ".model"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(prePath, e.getMessage(), e);
+    }
+  }
+
+  private static ModelBinding bind(PipelineConfig config, LoadedModel model, Preprocessor pre) {
+    return ModelBinding.bind(
+        config.name(), model.signature(), config.model().input().orElse(null), pre.sampleShape());
+  }
+
+  private static LoadedModel load(PipelineConfig config, String path) {
+    PipelineConfig.ModelSettings settings = config.model();
+    return load(settings.path(), settings.engine(), settings.threads(), path + ".path");
   }
 
   /**

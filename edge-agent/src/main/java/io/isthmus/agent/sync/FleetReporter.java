@@ -1,0 +1,78 @@
+package io.isthmus.agent.sync;
+
+import io.isthmus.agent.ingest.MqttConnection;
+import io.isthmus.protocol.mqtt.GatewayChannel;
+import io.isthmus.protocol.mqtt.MqttTopics;
+import io.isthmus.protocol.v1.GatewayEvent;
+import io.isthmus.protocol.v1.GatewayEventKind;
+import io.isthmus.protocol.v1.ReportedState;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the gateway's {@code ReportedState} (retained, QoS 1, so the console sees the latest
+ * one whenever it connects) and progress {@code GatewayEvent}s (QoS 1). Without a connection the
+ * report waits: the next one is complete, so nothing is queued.
+ */
+final class FleetReporter {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetReporter.class);
+  private static final String PROTOBUF = "application/x-protobuf";
+
+  private final String gatewayId;
+  private final MqttTopics topics = MqttTopics.defaults();
+  private volatile MqttConnection mqtt;
+  private volatile ReportedState unsent;
+
+  FleetReporter(String gatewayId) {
+    this.gatewayId = gatewayId;
+  }
+
+  void connect(MqttConnection connection) {
+    this.mqtt = connection;
+  }
+
+  /** Publishes {@code state}; without a connection it is kept for {@link #flush}. */
+  void report(ReportedState state) {
+    unsent = publish(GatewayChannel.REPORTED, state.toByteArray(), true) ? null : state;
+  }
+
+  /** Publishes the last report that found no connection, once there is one (after an outage). */
+  void flush() {
+    ReportedState pending = unsent;
+    if (pending != null) {
+      report(pending);
+    }
+  }
+
+  void event(long generation, String pipeline, GatewayEventKind kind, String message) {
+    LOG.info("sync pipeline={} event={} {}", pipeline, kind, message);
+    GatewayEvent event =
+        GatewayEvent.newBuilder()
+            .setGatewayId(gatewayId)
+            .setGeneration(generation)
+            .setPipeline(pipeline)
+            .setKind(kind)
+            .setMessage(message)
+            .setTimestampUs(nowMicros())
+            .build();
+    publish(GatewayChannel.EVENTS, event.toByteArray(), false);
+  }
+
+  /** Returns false when there is no connection to publish on. */
+  private boolean publish(GatewayChannel channel, byte[] payload, boolean retained) {
+    MqttConnection connection = mqtt;
+    if (connection == null || !connection.isConnected()) {
+      return false;
+    }
+    String topic = topics.gateway(gatewayId, channel);
+    connection
+        .publish(topic, payload, 1, retained, PROTOBUF)
+        .onFailure(e -> LOG.warn("sync publish to {} failed: {}", topic, e.toString()));
+    return true;
+  }
+
+  static long nowMicros() {
+    return TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+  }
+}

@@ -1,0 +1,392 @@
+package io.isthmus.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isthmus.agent.sync.ModelSync;
+import io.isthmus.protocol.manifest.ModelPackage;
+import io.isthmus.protocol.manifest.PackageBuilder;
+import io.isthmus.protocol.manifest.SigningKey;
+import io.isthmus.protocol.v1.DesiredModel;
+import io.isthmus.protocol.v1.DesiredState;
+import io.isthmus.protocol.v1.InferenceResult;
+import io.isthmus.protocol.v1.PipelineStatus;
+import io.isthmus.protocol.v1.ReportedState;
+import io.isthmus.sim.model.VibrationAnomalyModel;
+import io.isthmus.sim.profile.VibrationProfile;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Model sync against real parts: signed packages made with the protocol's {@link PackageBuilder}, a
+ * real HTTP server with Range support, the embedded broker carrying the retained desired state, and
+ * the agent's pipeline serving events while its model is swapped.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ModelSyncIT {
+  private static final String PLATFORM = "linux-x86_64";
+
+  @TempDir Path dir;
+  private SigningKey key;
+  private Path packages;
+  private Path modelV1;
+  private String gateway;
+  private EdgeAgent agent;
+  private PackageServer server;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    key = SigningKey.generate();
+    key.writeTo(dir.resolve("keys"));
+    packages = Files.createDirectories(dir.resolve("packages"));
+    modelV1 = dir.resolve("v1.onnx");
+    VibrationAnomalyModel.fit(VibrationProfile.defaults(), 400, 42).write(modelV1);
+    gateway = "gw-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    AgentFixture.stop(agent);
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private String config() {
+    return "gateway: {id: "
+        + gateway
+        + "}\n"
+        + "broker: {embedded: {enabled: true, port: 0}}\n"
+        + "http: {host: 127.0.0.1, port: 0}\n"
+        + "sync:\n"
+        + "  dir: "
+        + dir.resolve("sync")
+        + "\n  trustedKeys: "
+        + dir.resolve("keys/public.pem")
+        + "\n  platform: "
+        + PLATFORM
+        + "\n  watchInterval: 100ms\n"
+        + "  download: {attempts: 3, backoffInitial: 20ms, backoffMax: 100ms}\n"
+        + "  rollback: {window: 300ms, minRuns: 5, maxErrorRate: 0.2}\n"
+        + "pipelines:\n"
+        + "  - name: vib\n"
+        + "    stream: accel\n"
+        + "    pre: [{window: {size: 256}}]\n"
+        + "    model: {path: "
+        + modelV1
+        + ", name: vibration, version: '1'}\n"
+        + "    post: {score: {threshold: 2.5}}\n"
+        + "    result: {qos: 1}\n";
+  }
+
+  /** A signed package of {@code model} in {@code packages/NAME}. */
+  private Path pack(String name, String version, Path model, SigningKey signer, String platform)
+      throws Exception {
+    ModelPackage pkg =
+        new PackageBuilder("vibration", version)
+            .addFile(model, "model.onnx")
+            .platform(platform)
+            .pack(packages.resolve(name));
+    pkg.sign(signer);
+    return packages.resolve(name);
+  }
+
+  private Path fittedModel(String name, long seed) throws Exception {
+    Path file = dir.resolve(name);
+    VibrationAnomalyModel.fit(VibrationProfile.defaults(), 300, seed).write(file);
+    return file;
+  }
+
+  private DesiredState desired(long generation, String version, Path pkg) throws Exception {
+    String sha =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(pkg.resolve(ModelPackage.MANIFEST_FILE))));
+    return DesiredState.newBuilder()
+        .setGatewayId(gateway)
+        .setGeneration(generation)
+        .putPipelines(
+            "vib",
+            DesiredModel.newBuilder()
+                .setModelName("vibration")
+                .setModelVersion(version)
+                .setDownloadUrl(server.url(pkg.getFileName().toString()))
+                .setSha256(sha)
+                .build())
+        .build();
+  }
+
+  private void publishDesired(DesiredState state) throws Exception {
+    MqttClient client =
+        new MqttClient(agent.brokerUri(), "console-" + gateway, new MemoryPersistence());
+    client.connect();
+    try {
+      client.publish("isthmus/v1/gateways/" + gateway + "/desired", state.toByteArray(), 1, true);
+    } finally {
+      client.disconnect();
+      client.close();
+    }
+  }
+
+  private ModelSync sync() {
+    return agent.sync().orElseThrow();
+  }
+
+  private PipelineStatus status() {
+    return sync().reported().getPipelinesOrThrow("vib");
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Sends {@code n} events and checks each gets exactly one result. */
+  private void servesExactlyOnce(TestMqttClient client, int from, int n) throws Exception {
+    for (int i = from; i < from + n; i++) {
+      client.publish("sensors/dev-1/accel", Payloads.series(i, 256));
+    }
+    Set<Long> seen = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      InferenceResult r = client.nextResult();
+      assertThat(seen.add(r.getSequence())).as("duplicate result for %s", r.getSequence()).isTrue();
+    }
+    assertThat(seen).hasSize(n);
+  }
+
+  @Test
+  void desiredVersionIsFetchedResumedVerifiedInstalledAndSwappedWhileEventsRun(Vertx vertx)
+      throws Exception {
+    // GIVEN an agent serving v1, and v2 on a server that drops the first download half-way
+    server = new PackageServer(packages, 0);
+    Path v2 = pack("vib-2", "2", fittedModel("v2.onnx", 7), key, PLATFORM);
+    server.dropOnce("vib-2/model.onnx");
+    agent = AgentFixture.start(vertx, config(), dir);
+    assertThat(status().getActiveVersion()).isEqualTo("1");
+    try (TestMqttClient client =
+        new TestMqttClient(agent.brokerUri(), "isthmus/v1/results/vib/#")) {
+      // a subscriber for the retained report
+      MqttClient console =
+          new MqttClient(agent.brokerUri(), "reported-" + gateway, new MemoryPersistence());
+      console.connect();
+      java.util.concurrent.atomic.AtomicReference<ReportedState> lastReport =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      console.subscribe(
+          "isthmus/v1/gateways/" + gateway + "/reported",
+          1,
+          (t, m) -> lastReport.set(ReportedState.parseFrom(m.getPayload())));
+
+      // WHEN the console publishes v2 as desired while events keep arriving
+      publishDesired(desired(1, "2", v2));
+      int sent = 0;
+      Set<Long> seen = new HashSet<>();
+      while (!status().getActiveVersion().equals("2") || sent < 200) {
+        client.publish("sensors/dev-1/accel", Payloads.series(sent, 256));
+        sent++;
+        if (sent > 20_000) {
+          throw new AssertionError("v2 never became active: " + sync().reported());
+        }
+      }
+      for (int i = 0; i < sent; i++) {
+        InferenceResult r = client.nextResult();
+        assertThat(seen.add(r.getSequence())).as("duplicate %s", r.getSequence()).isTrue();
+      }
+
+      // THEN every event got exactly one result across the swap, the download resumed by Range,
+      // and the retained report shows v2 active with no error
+      assertThat(seen).hasSize(sent);
+      assertThat(client.pending()).isZero();
+      assertThat(server.rangeRequests.get()).isGreaterThanOrEqualTo(1);
+      await(
+          "report of v2",
+          () ->
+              lastReport.get() != null
+                  && lastReport.get().getPipelinesOrThrow("vib").getActiveVersion().equals("2"));
+      PipelineStatus reported = lastReport.get().getPipelinesOrThrow("vib");
+      assertThat(reported.getModelName()).isEqualTo("vibration");
+      assertThat(reported.hasLastError()).isFalse();
+      assertThat(lastReport.get().getObservedGeneration()).isEqualTo(1);
+      console.disconnect();
+      console.close();
+    }
+  }
+
+  @Test
+  void badPackagesAreRefusedWithTheirReasonWhileTheCurrentVersionServes(Vertx vertx)
+      throws Exception {
+    // GIVEN an agent serving v1
+    server = new PackageServer(packages, 0);
+    agent = AgentFixture.start(vertx, config(), dir);
+    Path tampered = pack("tampered", "2", fittedModel("t.onnx", 3), key, PLATFORM);
+    byte[] bytes = Files.readAllBytes(tampered.resolve("model.onnx"));
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(tampered.resolve("model.onnx"), bytes);
+    Path unknownKey =
+        pack("unknown", "3", fittedModel("u.onnx", 4), SigningKey.generate(), PLATFORM);
+    Path otherPlatform = pack("arm", "4", fittedModel("a.onnx", 5), key, "linux-aarch64");
+    Path truncated = pack("truncated", "5", fittedModel("c.onnx", 6), key, PLATFORM);
+    byte[] whole = Files.readAllBytes(truncated.resolve("model.onnx"));
+    Files.write(
+        truncated.resolve("model.onnx"), java.util.Arrays.copyOf(whole, whole.length - 100));
+
+    Object[][] cases = {
+      {tampered, "2", "hash_mismatch"},
+      {unknownKey, "3", "unknown_key"},
+      {otherPlatform, "4", "platform_mismatch"},
+      {truncated, "5", "size_mismatch"},
+    };
+    try (TestMqttClient client =
+        new TestMqttClient(agent.brokerUri(), "isthmus/v1/results/vib/#")) {
+      long generation = 1;
+      int seq = 0;
+      for (Object[] c : cases) {
+        // WHEN each is desired
+        publishDesired(desired(generation, (String) c[1], (Path) c[0]));
+        long g = generation++;
+        await(
+            c[2] + " in reported",
+            () ->
+                sync().reported().getObservedGeneration() == g
+                    && status().getLastError().startsWith((String) c[2] + ":"));
+        // THEN it is refused with its reason, v1 keeps serving
+        assertThat(status().getActiveVersion()).isEqualTo("1");
+        servesExactlyOnce(client, seq, 5);
+        seq += 5;
+      }
+
+      // WHEN the desired topic carries something that is not a DesiredState
+      MqttClient console =
+          new MqttClient(agent.brokerUri(), "bad-" + gateway, new MemoryPersistence());
+      console.connect();
+      console.publish(
+          "isthmus/v1/gateways/" + gateway + "/desired", new byte[] {(byte) 0xff}, 1, false);
+      console.disconnect();
+      console.close();
+      // THEN it is reported and ignored
+      await(
+          "malformed_desired",
+          () -> sync().reported().getLastError().startsWith("malformed_desired:"));
+      assertThat(status().getActiveVersion()).isEqualTo("1");
+      servesExactlyOnce(client, seq, 3);
+    }
+    assertThat(
+            Files.list(dir.resolve("sync/store"))
+                .filter(p -> !p.getFileName().toString().startsWith("."))
+                .count())
+        .as("nothing refused entered the store")
+        .isZero();
+  }
+
+  @Test
+  void aModelThatFailsToLoadIsRefusedAndOneThatFailsTooOftenIsRolledBack(Vertx vertx)
+      throws Exception {
+    // GIVEN an agent serving v1, a signed package whose model does not load, and one whose model
+    // warms up on zeros but fails on every real event
+    server = new PackageServer(packages, 0);
+    agent = AgentFixture.start(vertx, config(), dir);
+    Path garbage = dir.resolve("garbage.onnx");
+    Files.writeString(garbage, "this is not an ONNX model");
+    Path broken = pack("broken", "2", garbage, key, PLATFORM);
+    Path failingFile = dir.resolve("failing.onnx");
+    Files.write(failingFile, FailingModel.onnx());
+    Path failing = pack("failing", "3", failingFile, key, PLATFORM);
+
+    try (TestMqttClient client =
+        new TestMqttClient(agent.brokerUri(), "isthmus/v1/results/vib/#")) {
+      // WHEN the broken one is desired THEN it is refused as load_failed and v1 keeps serving
+      publishDesired(desired(1, "2", broken));
+      await("load_failed", () -> status().getLastError().startsWith("load_failed:"));
+      assertThat(status().getActiveVersion()).isEqualTo("1");
+      servesExactlyOnce(client, 0, 3);
+
+      // WHEN the failing one is desired, becomes active and events arrive
+      publishDesired(desired(2, "3", failing));
+      await("v3 active", () -> status().getActiveVersion().equals("3"));
+      int seq = 100;
+      while (!status().getActiveVersion().equals("1")) {
+        client.publish("sensors/dev-1/accel", Payloads.series(seq++, 256));
+        Thread.sleep(5);
+        if (seq > 5_000) {
+          throw new AssertionError("v3 was not rolled back: " + sync().reported());
+        }
+      }
+      // THEN it is rolled back to v1 with the reason reported, and v1 answers again
+      assertThat(status().getLastError()).startsWith("error_rate:");
+      assertThat(sync().reported().getHealthValue()).isEqualTo(2); // HEALTH_DEGRADED
+      while (client.pending() > 0) {
+        client.nextResult();
+      }
+      servesExactlyOnce(client, 10_000, 3);
+    }
+  }
+
+  @Test
+  void startsFromItsStoreWithNoNetworkAndReconcilesWhenThePackageServerReturns(Vertx vertx)
+      throws Exception {
+    // GIVEN an agent that synced v2 once, then stopped
+    server = new PackageServer(packages, 0);
+    Path v2 = pack("vib-2", "2", fittedModel("v2.onnx", 7), key, PLATFORM);
+    agent = AgentFixture.start(vertx, config(), dir);
+    publishDesired(desired(1, "2", v2));
+    await("v2 active", () -> status().getActiveVersion().equals("2"));
+    AgentFixture.stop(agent);
+    agent = null;
+    server.close();
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    // v3 is desired (cached on disk by the agent) while nothing listens at its URL
+    Path v3 = pack("vib-3", "3", fittedModel("v3.onnx", 9), key, PLATFORM);
+    server = new PackageServer(packages, port);
+    DesiredState want3 = desired(2, "3", v3);
+    server.close();
+    Files.write(dir.resolve("desired.pb"), want3.toByteArray());
+    String offline =
+        config()
+            .replace(
+                "  watchInterval: 100ms\n",
+                "  watchInterval: 100ms\n  desiredFile: " + dir.resolve("desired.pb") + "\n");
+
+    // WHEN the agent starts again with a fresh embedded broker and no package server
+    agent = AgentFixture.start(vertx, offline, dir);
+
+    // THEN it serves v2 from its store and reports the download failure
+    assertThat(status().getActiveVersion()).isEqualTo("2");
+    try (TestMqttClient client =
+        new TestMqttClient(agent.brokerUri(), "isthmus/v1/results/vib/#")) {
+      servesExactlyOnce(client, 0, 5);
+    }
+    await("download_failed", () -> status().getLastError().startsWith("download_failed:"));
+    assertThat(status().getActiveVersion()).isEqualTo("2");
+
+    // WHEN the package server comes back THEN v3 is installed without anything else happening
+    server = new PackageServer(packages, port);
+    await("v3 active", () -> status().getActiveVersion().equals("3"));
+    assertThat(status().hasLastError()).isFalse();
+  }
+}
