@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The partitioning evaluation (docs/partitioning.md, "Evaluation"): a gateway throttled with a
+# cgroup v1 CPU quota and an unthrottled "cloud" on the same machine each profile the model and time
+# the whole model and one half of every candidate cut; a plan is made from the two measured
+# profiles; the report adds the plan's network model to the measured times for the three network
+# profiles.
+#
+# Usage: benchmarks/partition/partition-eval.sh MODEL_ID [INPUT_SHAPE] [QUOTA_US (default 1000, at least 1000)] [PERIOD_US (default 4000)]
+#   e.g. benchmarks/partition/partition-eval.sh blazeface-front-128
+#        benchmarks/partition/partition-eval.sh pp-ocr-cls x=1,3,48,192
+# Needs root (cgroup and nice -n -5) and benchmarks/target/benchmarks.jar:
+#   ./mvnw -q -DskipTests -Dmodels.skip package -pl benchmarks -am
+set -euo pipefail
+id=$1
+shape=${2:-}
+quota=${3:-1000}
+period=${4:-4000}
+model=models/$id.onnx
+jar=benchmarks/target/benchmarks.jar
+out=target/partition-eval/$id-$quota-$period
+mkdir -p "$out"
+shape_args=()
+[ -n "$shape" ] && shape_args=(--input-shape "$shape")
+main=io.isthmus.benchmarks.partition.PartitionLatency
+
+group=/sys/fs/cgroup/cpu/isthmus-gateway
+mkdir -p "$group"
+echo -1 > "$group/cpu.cfs_quota_us" # unlimited first, so any period is accepted
+echo "$period" > "$group/cpu.cfs_period_us"
+echo "$quota" > "$group/cpu.cfs_quota_us"
+echo "gateway cgroup: cpu.cfs_quota_us=$quota per cpu.cfs_period_us=$period"
+
+measure() { # side, extra args...
+  local side=$1; shift
+  java -cp "$jar" "$main" measure --side "$side" --model "$model" "${shape_args[@]}" \
+    --warmup 10 --runs 30 --profile-out "$out/$side-profile.json" --out "$out/$side-times.tsv" "$@"
+}
+gateway() { # runs the gateway side inside the throttled cgroup
+  nice -n -5 bash -c "echo \$\$ > $group/cgroup.procs; exec \"\$@\"" gateway "$@"
+}
+uptime
+gateway bash -c "$(declare -f measure); jar=$jar main=$main model=$model out=$out; shape_args=(${shape_args[*]:-}); measure gateway"
+nice -n -5 bash -c "$(declare -f measure); jar=$jar main=$main model=$model out=$out; shape_args=(${shape_args[*]:-}); measure cloud"
+uptime
+
+partition() { java -cp "$jar" io.isthmus.partitioner.cli.PartitionCommand "$@"; }
+# Plan 1: the gateway's profile as the profiler measured it inside the cgroup.
+partition plan "$model" "${shape_args[@]}" \
+  --edge-profile "$out/gateway-profile.json" --cloud-profile "$out/cloud-profile.json" \
+  --network bw=20mbit,rtt=40ms --out "$out/plan-profiled.json" | tee "$out/plan-profiled.txt"
+# Plan 2: the cloud's profile slowed by the whole model's measured gateway/cloud time ratio.
+factor=$(awk -F'\t' '$1=="all"{print $2}' "$out/cloud-times.tsv" "$out/gateway-times.tsv" | paste -sd/ | bc -l)
+partition profile --derive-from "$out/cloud-profile.json" --speed-factor "$factor" \
+  --device-name gateway-derived --out "$out/gateway-derived.json"
+partition plan "$model" "${shape_args[@]}" \
+  --edge-profile "$out/gateway-derived.json" --cloud-profile "$out/cloud-profile.json" \
+  --network bw=20mbit,rtt=40ms --out "$out/plan-derived.json" | tee "$out/plan-derived.txt"
+python3 -c "import json; g=json.load(open('$out/gateway-profile.json'))['totalMs']; c=json.load(open('$out/cloud-profile.json'))['totalMs']; print(f'profiled: gateway {g:.3f} ms, cloud {c:.3f} ms, ratio {g/c:.2f}; whole-model runs: speed factor $factor')" | tee "$out/speed.txt"
+for plan in profiled derived; do
+  java -cp "$jar" "$main" report --model "$model" "${shape_args[@]}" --plan "$out/plan-$plan.json" \
+    --gateway "$out/gateway-times.tsv" --cloud "$out/cloud-times.tsv" --out "$out/report-$plan.md"
+done
