@@ -48,15 +48,18 @@ partition() { java -cp "$jar" io.isthmus.partitioner.cli.PartitionCommand "$@"; 
 partition plan "$model" "${shape_args[@]}" \
   --edge-profile "$out/gateway-profile.json" --cloud-profile "$out/cloud-profile.json" \
   --network bw=20mbit,rtt=40ms --out "$out/plan-profiled.json" | tee "$out/plan-profiled.txt"
-# Plan 2: the cloud's profile slowed by the whole model's measured gateway/cloud time ratio.
-factor=$(awk -F'\t' '$1=="all"{print $2}' "$out/cloud-times.tsv" "$out/gateway-times.tsv" | paste -sd/ | bc -l)
+# Plan 2: the cloud's profile slowed by the whole model's measured gateway/cloud mean time ratio.
+factor=$(awk -F'\t' '$1=="all"{print $4}' "$out/cloud-times.tsv" "$out/gateway-times.tsv" | paste -sd/ | bc -l)
 partition profile --derive-from "$out/cloud-profile.json" --speed-factor "$factor" \
   --device-name gateway-derived --out "$out/gateway-derived.json"
 partition plan "$model" "${shape_args[@]}" \
   --edge-profile "$out/gateway-derived.json" --cloud-profile "$out/cloud-profile.json" \
   --network bw=20mbit,rtt=40ms --out "$out/plan-derived.json" | tee "$out/plan-derived.txt"
-python3 -c "import json; g=json.load(open('$out/gateway-profile.json'))['totalMs']; c=json.load(open('$out/cloud-profile.json'))['totalMs']; print(f'profiled: gateway {g:.3f} ms, cloud {c:.3f} ms, ratio {g/c:.2f}; whole-model runs: speed factor $factor')" | tee "$out/speed.txt"
+python3 -c "import json; g=json.load(open('$out/gateway-profile.json'))['totalMs']; c=json.load(open('$out/cloud-profile.json'))['totalMs']; print(f'profiled: gateway {g:.3f} ms, cloud {c:.3f} ms, ratio {g/c:.2f}; whole-model runs (mean): speed factor $factor')" | tee "$out/speed.txt"
 for plan in profiled derived; do
-  java -cp "$jar" "$main" report --model "$model" "${shape_args[@]}" --plan "$out/plan-$plan.json" \
-    --gateway "$out/gateway-times.tsv" --cloud "$out/cloud-times.tsv" --out "$out/report-$plan.md"
+  for stat in median mean; do
+    java -cp "$jar" "$main" report --model "$model" "${shape_args[@]}" --plan "$out/plan-$plan.json" \
+      --gateway "$out/gateway-times.tsv" --cloud "$out/cloud-times.tsv" --stat "$stat" \
+      --out "$out/report-$plan-$stat.md"
+  done
 done

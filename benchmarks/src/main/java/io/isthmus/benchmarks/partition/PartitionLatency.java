@@ -29,6 +29,7 @@ import java.util.Map;
  * measure --side gateway|cloud --model M [--input-shape x=1,3,48,192] [--plan plan.json]
  *         [--warmup 10] [--runs 30] --profile-out P.json --out times.tsv
  * report  --model M [--input-shape ...] --plan plan.json --gateway g.tsv --cloud c.tsv
+ *         [--stat median|mean] [--out report.md]
  * </pre>
  *
  * {@code measure} profiles the model on this process's CPU (the profile the planner takes), then
@@ -100,8 +101,9 @@ public final class PartitionLatency {
   private static void report(Map<String, String> o) throws Exception {
     ModelGraph graph = ModelGraph.load(Path.of(o.get("model")), shapes(o));
     PartitionPlan plan = PartitionPlan.read(Path.of(o.get("plan")));
-    Map<String, double[]> edge = SideTimes.read(Path.of(o.get("gateway")));
-    Map<String, double[]> cloud = SideTimes.read(Path.of(o.get("cloud")));
+    boolean mean = o.getOrDefault("stat", "median").equals("mean");
+    Map<String, double[]> edge = SideTimes.read(Path.of(o.get("gateway")), mean);
+    Map<String, double[]> cloud = SideTimes.read(Path.of(o.get("cloud")), mean);
     CutFinder finder = new CutFinder(graph);
     Map<String, Cut> cuts = new LinkedHashMap<>();
     for (Cut cut : cuts(graph, plan)) {
@@ -112,6 +114,7 @@ public final class PartitionLatency {
     double nsPerByte = plan.parameters().serialisationNsPerByte();
 
     StringBuilder md = new StringBuilder();
+    md.append(mean ? "Mean ms (p90)\n\n" : "Median ms (p90)\n\n");
     md.append(
         "| network | all-edge | all-cloud | chosen | chosen measured | best measured | best cut |"
             + " chosen vs best |\n|---|---|---|---|---|---|---|---|\n");

@@ -53,7 +53,7 @@ final class SideTimes {
    *
    * @param gateway true to time the heads, false to time the tails
    * @param inputs the model's inputs; a tail's inputs are computed from them (untimed)
-   * @return by key, {median, p90} in ms
+   * @return by key, {median, p90, mean} in ms
    */
   Map<String, double[]> measure(
       ModelGraph graph, List<Cut> cuts, boolean gateway, Map<String, TensorData> inputs)
@@ -96,8 +96,9 @@ final class SideTimes {
             session.run(feeds).close();
             ms[i] = (System.nanoTime() - start) / 1e6;
           }
+          double mean = Arrays.stream(ms).average().orElseThrow();
           Arrays.sort(ms);
-          return new double[] {percentile(ms, 0.5), percentile(ms, 0.9)};
+          return new double[] {percentile(ms, 0.5), percentile(ms, 0.9), mean};
         } finally {
           feeds.values().forEach(OnnxTensor::close);
         }
@@ -110,18 +111,20 @@ final class SideTimes {
   }
 
   static void write(Map<String, double[]> times, int runs, Path file) throws IOException {
-    StringBuilder tsv = new StringBuilder("key\tmedian_ms\tp90_ms\truns\n");
+    StringBuilder tsv = new StringBuilder("key\tmedian_ms\tp90_ms\tmean_ms\truns\n");
     times.forEach(
-        (key, t) -> tsv.append(String.format("%s\t%.4f\t%.4f\t%d%n", key, t[0], t[1], runs)));
+        (key, t) ->
+            tsv.append(String.format("%s\t%.4f\t%.4f\t%.4f\t%d%n", key, t[0], t[1], t[2], runs)));
     Files.writeString(file, tsv);
   }
 
-  static Map<String, double[]> read(Path file) throws IOException {
+  /** Reads a TSV, keeping for each key {@code {stat, p90}} where stat is the median or the mean. */
+  static Map<String, double[]> read(Path file, boolean mean) throws IOException {
     Map<String, double[]> times = new LinkedHashMap<>();
     List<String> lines = Files.readAllLines(file);
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split("\t");
-      times.put(f[0], new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])});
+      times.put(f[0], new double[] {Double.parseDouble(f[mean ? 3 : 1]), Double.parseDouble(f[2])});
     }
     return times;
   }
