@@ -148,10 +148,17 @@ public final class PartitionLatency {
               .orElseThrow()
               .getKey();
       double[] c = e2e.get(chosenKey);
+      if (c == null) {
+        throw new IllegalStateException(
+            "The plan's cut for "
+                + network.name()
+                + " was not measured: run measure on both sides again with --plan");
+      }
       double[] b = e2e.get(best);
       md.append(
           String.format(
-              "| %s | %.2f (p90 %.2f) | %.2f (p90 %.2f) | %s, predicted %.2f | %.2f (p90 %.2f) | %.2f (p90 %.2f) | %s | %+.1f%% |%n",
+              "| %s | %.2f (p90 %.2f) | %.2f (p90 %.2f) | %s, predicted %.2f"
+                  + " | %.2f (p90 %.2f) | %.2f (p90 %.2f) | %s | %+.1f%% |%n",
               network.name(),
               e2e.get("all-edge")[0],
               e2e.get("all-edge")[1],
