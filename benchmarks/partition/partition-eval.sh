@@ -3,7 +3,7 @@
 # cgroup v1 CPU quota and an unthrottled "cloud" on the same machine each profile the model and time
 # the whole model and one half of every candidate cut; a plan is made from the two measured
 # profiles; the report adds the plan's network model to the measured times for the three network
-# profiles.
+# profiles, and sends the traffic of the key cuts through a user-space proxy shaped like each network.
 #
 # Usage: benchmarks/partition/partition-eval.sh MODEL_ID [INPUT_SHAPE] [QUOTA_US (default 1000, at least 1000)] [PERIOD_US (default 4000)]
 #   e.g. benchmarks/partition/partition-eval.sh blazeface-front-128
@@ -56,10 +56,14 @@ partition plan "$model" "${shape_args[@]}" \
   --edge-profile "$out/gateway-derived.json" --cloud-profile "$out/cloud-profile.json" \
   --network bw=20mbit,rtt=40ms --out "$out/plan-derived.json" | tee "$out/plan-derived.txt"
 python3 -c "import json; g=json.load(open('$out/gateway-profile.json'))['totalMs']; c=json.load(open('$out/cloud-profile.json'))['totalMs']; print(f'profiled: gateway {g:.3f} ms, cloud {c:.3f} ms, ratio {g/c:.2f}; whole-model runs (mean): speed factor $factor')" | tee "$out/speed.txt"
-for plan in profiled derived; do
-  for stat in median mean; do
-    java -cp "$jar" "$main" report --model "$model" "${shape_args[@]}" --plan "$out/plan-$plan.json" \
-      --gateway "$out/gateway-times.tsv" --cloud "$out/cloud-times.tsv" --stat "$stat" \
-      --out "$out/report-$plan-$stat.md"
-  done
-done
+report() { # plan, stat, extra args...
+  java -cp "$jar" "$main" report --model "$model" "${shape_args[@]}" --plan "$out/plan-$1.json" \
+    --gateway "$out/gateway-times.tsv" --cloud "$out/cloud-times.tsv" --stat "$2" \
+    --out "$out/report-$1-$2.md" "${@:3}"
+}
+report profiled median
+report profiled mean
+# The derived plan's reports also send the traffic of all-cloud, the chosen and the best cut
+# through the shaped proxy (ShapedProxy) for each network.
+report derived median --proxy-runs 20
+report derived mean --proxy-runs 20

@@ -29,14 +29,16 @@ import java.util.Map;
  * measure --side gateway|cloud --model M [--input-shape x=1,3,48,192] [--plan plan.json]
  *         [--warmup 10] [--runs 30] --profile-out P.json --out times.tsv
  * report  --model M [--input-shape ...] --plan plan.json --gateway g.tsv --cloud c.tsv
- *         [--stat median|mean] [--out report.md]
+ *         [--stat median|mean] [--proxy-runs 20] [--out report.md]
  * </pre>
  *
  * {@code measure} profiles the model on this process's CPU (the profile the planner takes), then
  * times the whole model and one half of every candidate cut (all of {@link CutFinder#candidates()}
  * plus the plan's split candidates). {@code report} adds, per network, the network model of the
  * plan's cost model (serialisation, bytes sent and returned at the bandwidth, one RTT) to the
- * measured head and tail medians.
+ * measured head and tail times. With {@code --proxy-runs}, it also sends the bytes of all-cloud,
+ * the chosen and the best cut through a {@link ShapedProxy} shaped like each network, and reports
+ * the measured transfer beside the modelled one.
  */
 public final class PartitionLatency {
   private PartitionLatency() {}
@@ -113,6 +115,27 @@ public final class PartitionLatency {
     long outputBytes = graph.outputs().stream().mapToLong(t -> graph.tensor(t).bytes()).sum();
     double nsPerByte = plan.parameters().serialisationNsPerByte();
 
+    Map<String, long[]> traffic = new LinkedHashMap<>();
+    traffic.put("all-edge", new long[] {0, 0});
+    traffic.put("all-cloud", new long[] {inputBytes, outputBytes});
+    cuts.forEach(
+        (key, cut) ->
+            traffic.put(
+                key,
+                new long[] {
+                  cut.bytes(),
+                  graph.outputs().stream()
+                      .filter(t -> cut.tailNodes().contains(graph.producer(t)))
+                      .mapToLong(t -> graph.tensor(t).bytes())
+                      .sum()
+                }));
+    int proxyRuns = Integer.parseInt(o.getOrDefault("proxy-runs", "0"));
+    StringBuilder proxied =
+        new StringBuilder(
+            "\nThrough the shaped proxy (transfer median, p90; e2e = head + measured transfer +"
+                + " tail)\n\n| network | cut | bytes sent + returned | modelled network ms |"
+                + " proxy-measured ms | e2e with proxy-measured network |\n"
+                + "|---|---|---|---|---|---|\n");
     StringBuilder md = new StringBuilder();
     md.append(mean ? "Mean ms (p90)\n\n" : "Median ms (p90)\n\n");
     md.append(
@@ -121,22 +144,14 @@ public final class PartitionLatency {
     for (NetworkProfile network : NetworkProfile.STANDARD) {
       Map<String, double[]> e2e = new LinkedHashMap<>();
       e2e.put("all-edge", edge.get(SideTimes.ALL));
-      double[] net = {
-        network.rttMs() + (inputBytes + outputBytes) * (nsPerByte / 1e6 + network.msPerByte())
-      };
-      e2e.put("all-cloud", sum(net, cloud.get(SideTimes.ALL)));
-      cuts.forEach(
-          (key, cut) -> {
-            long returned =
-                graph.outputs().stream()
-                    .filter(t -> cut.tailNodes().contains(graph.producer(t)))
-                    .mapToLong(t -> graph.tensor(t).bytes())
-                    .sum();
-            double netMs =
-                network.rttMs()
-                    + (cut.bytes() + returned) * (nsPerByte / 1e6 + network.msPerByte());
-            e2e.put(key, sum(sum(edge.get(key), new double[] {netMs}), cloud.get(key)));
-          });
+      for (Map.Entry<String, long[]> t : traffic.entrySet()) {
+        if (!t.getKey().equals("all-edge")) {
+          String side = t.getKey().equals("all-cloud") ? SideTimes.ALL : t.getKey();
+          double[] head = t.getKey().equals("all-cloud") ? new double[] {0} : edge.get(side);
+          double[] net = {networkMs(network, t.getValue(), nsPerByte)};
+          e2e.put(t.getKey(), sum(sum(head, net), cloud.get(side)));
+        }
+      }
       Candidate chosen = plan.candidates().get(plan.bestCandidateByNetwork().get(network.name()));
       String chosenKey =
           chosen.kind().equals("split")
@@ -155,6 +170,30 @@ public final class PartitionLatency {
                 + " was not measured: run measure on both sides again with --plan");
       }
       double[] b = e2e.get(best);
+      if (proxyRuns > 0) {
+        try (TransferTimer timer = new TransferTimer(network.bitsPerSecond(), network.rttMs())) {
+          for (String key : new java.util.LinkedHashSet<>(List.of("all-cloud", chosenKey, best))) {
+            if (key.equals("all-edge")) {
+              continue;
+            }
+            long[] bytes = traffic.get(key);
+            double[] measured = timer.time(bytes[0], bytes[1], 3, proxyRuns);
+            double model = networkMs(network, bytes, nsPerByte);
+            String side = key.equals("all-cloud") ? SideTimes.ALL : key;
+            double head = key.equals("all-cloud") ? 0 : edge.get(side)[0];
+            proxied.append(
+                String.format(
+                    "| %s | %s | %d | %.2f | %.2f (p90 %.2f) | %.2f |%n",
+                    network.name(),
+                    label(key, cuts),
+                    bytes[0] + bytes[1],
+                    model,
+                    measured[0],
+                    measured[1],
+                    head + measured[0] + cloud.get(side)[0]));
+          }
+        }
+      }
       md.append(
           String.format(
               "| %s | %.2f (p90 %.2f) | %.2f (p90 %.2f) | %s, predicted %.2f"
@@ -173,6 +212,9 @@ public final class PartitionLatency {
               label(best, cuts),
               100 * (c[0] / b[0] - 1)));
     }
+    if (proxyRuns > 0) {
+      md.append(proxied);
+    }
     md.append(
         String.format(
             "%n%d cuts measured on each side besides all-edge and all-cloud.%n", cuts.size()));
@@ -180,6 +222,11 @@ public final class PartitionLatency {
     if (o.containsKey("out")) {
       Files.writeString(Path.of(o.get("out")), md);
     }
+  }
+
+  /** The plan's network model: serialisation, bytes sent and returned at the bandwidth, one RTT. */
+  private static double networkMs(NetworkProfile network, long[] bytes, double nsPerByte) {
+    return network.rttMs() + (bytes[0] + bytes[1]) * (nsPerByte / 1e6 + network.msPerByte());
   }
 
   private static String label(String key, Map<String, Cut> cuts) {
