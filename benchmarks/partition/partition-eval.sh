@@ -25,6 +25,7 @@ main=io.isthmus.benchmarks.partition.PartitionLatency
 
 group=/sys/fs/cgroup/cpu/isthmus-gateway
 mkdir -p "$group"
+trap 'rmdir "$group" 2>/dev/null || true' EXIT # the group is empty once the gateway JVM exits
 echo -1 > "$group/cpu.cfs_quota_us" # unlimited first, so any period is accepted
 echo "$period" > "$group/cpu.cfs_period_us"
 echo "$quota" > "$group/cpu.cfs_quota_us"
