@@ -1,7 +1,7 @@
 package io.isthmus.partitioner.cli;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
-import com.google.protobuf.InvalidProtocolBufferException;
+import io.isthmus.partitioner.PartitionException;
+import io.isthmus.partitioner.graph.ModelGraph;
 import io.isthmus.partitioner.plan.CostGraph;
 import io.isthmus.partitioner.plan.CostGraphs;
 import io.isthmus.partitioner.plan.CostModel;
@@ -19,14 +19,13 @@ import io.isthmus.partitioner.profile.Profiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,6 +49,8 @@ import picocli.CommandLine.Parameters;
     })
 public final class PlanCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin InputShapeOption inputShapes;
 
   @Parameters(paramLabel = "MODEL", description = "The ONNX model.")
   Path model;
@@ -120,7 +121,7 @@ public final class PlanCommand implements Callable<Integer> {
   Path out = Path.of("plan.json");
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, PartitionException {
     PrintWriter err = spec.commandLine().getErr();
     if ((cloudProfile == null) == (cloudSpeedFactor == null)) {
       throw new CommandLine.ParameterException(
@@ -151,8 +152,8 @@ public final class PlanCommand implements Callable<Integer> {
     return 0;
   }
 
-  private PartitionPlan plan() throws IOException {
-    ModelProto proto = readModel();
+  private PartitionPlan plan() throws IOException, PartitionException {
+    ModelGraph graphModel = ModelGraph.load(model, inputShapes.shapes());
     String sha = Profiles.sha256(model);
     Profile edge = Profiles.read(edgeProfile);
     Profile cloud =
@@ -192,7 +193,7 @@ public final class PlanCommand implements Callable<Integer> {
                 + profile.speedFactor());
       }
     }
-    CostGraph graph = CostGraphs.fromOnnx(proto, edge, cloud);
+    CostGraph graph = CostGraphs.fromOnnx(graphModel, edge, cloud);
     CostParameters parameters =
         CostParameters.DEFAULTS
             .withSerialisationNsPerByte(serialisationNsPerByte)
@@ -212,20 +213,6 @@ public final class PlanCommand implements Callable<Integer> {
                 edgeMemory == null ? null : Quantities.bytes(edgeMemory)),
             warnings);
     return Planner.plan(graph, request);
-  }
-
-  private ModelProto readModel() throws IOException {
-    try {
-      ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(model));
-      if (proto.getGraph().getNodeCount() == 0) {
-        throw new IllegalArgumentException(model + " is no ONNX model: it has no graph nodes");
-      }
-      return proto;
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("No model file at " + model, e);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException(model + " is no ONNX model: " + e.getMessage(), e);
-    }
   }
 
   private static ProfileSummary summary(Profile p) {

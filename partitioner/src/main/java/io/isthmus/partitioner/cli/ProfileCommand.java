@@ -142,7 +142,7 @@ public final class ProfileCommand implements Callable<Integer> {
         (name, dims) -> {
           try {
             shapes.put(
-                name, Arrays.stream(dims.split("x", -1)).mapToLong(Long::parseLong).toArray());
+                name, Arrays.stream(dims.split("[x,]", -1)).mapToLong(Long::parseLong).toArray());
           } catch (NumberFormatException e) {
             throw new CommandLine.ParameterException(
                 spec.commandLine(),
@@ -150,7 +150,7 @@ public final class ProfileCommand implements Callable<Integer> {
                     + name
                     + "="
                     + dims
-                    + ": expected dimensions like 1x3x48x192");
+                    + ": expected dimensions like 1,3,48,192 or 1x3x48x192");
           }
         });
     return shapes;

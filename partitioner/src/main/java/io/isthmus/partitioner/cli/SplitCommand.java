@@ -1,11 +1,16 @@
 package io.isthmus.partitioner.cli;
 
 import io.isthmus.partitioner.PartitionException;
+import io.isthmus.partitioner.PartitionException.Code;
 import io.isthmus.partitioner.graph.Cut;
 import io.isthmus.partitioner.graph.CutFinder;
 import io.isthmus.partitioner.graph.ModelGraph;
+import io.isthmus.partitioner.plan.PartitionPlan;
+import io.isthmus.partitioner.plan.PartitionPlan.Candidate;
+import io.isthmus.partitioner.split.PlanCandidates;
 import io.isthmus.partitioner.split.SplitModels;
 import io.isthmus.partitioner.split.Splitter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,14 +19,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code partition split MODEL --cut t1,t2 --out DIR}: writes head.onnx and tail.onnx. */
+/**
+ * {@code partition split MODEL (--cut t1,t2 | --plan plan.json [--network NAME | --candidate N])
+ * --out DIR}: writes head.onnx and tail.onnx, at the named tensors or at a plan's cut.
+ */
 @Command(
     name = "split",
     mixinStandardHelpOptions = true,
-    description = "Split the model at the tensors of --cut into DIR/head.onnx and DIR/tail.onnx.")
+    description =
+        "Split the model into DIR/head.onnx and DIR/tail.onnx at the tensors of --cut, or at the"
+            + " cut a plan chose (--plan), its best cut for a network (--network) or one of its"
+            + " candidates (--candidate).")
 final class SplitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,20 +44,47 @@ final class SplitCommand implements Callable<Integer> {
 
   @Option(
       names = "--cut",
-      required = true,
       split = ",",
       paramLabel = "TENSOR",
       description = "The tensors that cross from head to tail (see `partition cuts MODEL`).")
   List<String> cut;
 
+  @Option(
+      names = "--plan",
+      paramLabel = "FILE",
+      description = "A plan.json written by `partition plan` for this model.")
+  Path plan;
+
+  @Option(
+      names = "--network",
+      paramLabel = "NAME",
+      description = "With --plan: split at the plan's best cut for this network, e.g. 20mbit/40ms.")
+  String network;
+
+  @Option(
+      names = "--candidate",
+      paramLabel = "N",
+      description = "With --plan: split at candidate N of the plan's table.")
+  Integer candidate;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path dir;
 
   @Override
-  public Integer call() throws PartitionException {
+  public Integer call() throws PartitionException, IOException {
     PrintWriter out = spec.commandLine().getOut();
+    if ((cut == null) == (plan == null)) {
+      throw new ParameterException(spec.commandLine(), "Give one of --cut or --plan");
+    }
+    if (plan == null && (network != null || candidate != null)) {
+      throw new ParameterException(spec.commandLine(), "--network and --candidate need --plan");
+    }
+    if (network != null && candidate != null) {
+      throw new ParameterException(spec.commandLine(), "Give --network or --candidate, not both");
+    }
     ModelGraph graph = ModelGraph.load(model, inputShapes.shapes());
-    Cut checked = new CutFinder(graph).cut(cut);
+    CutFinder finder = new CutFinder(graph);
+    Cut checked = cut != null ? finder.cut(cut) : planned(finder);
     SplitModels split = Splitter.split(graph, checked);
     split.write(dir);
     out.printf(
@@ -58,5 +97,24 @@ final class SplitCommand implements Callable<Integer> {
         split.tail().getGraph().getInputList().stream().map(v -> v.getName()).toList(),
         checked.bytes());
     return 0;
+  }
+
+  private Cut planned(CutFinder finder) throws PartitionException, IOException {
+    PartitionPlan read;
+    try {
+      read = PartitionPlan.read(plan);
+    } catch (IllegalArgumentException e) {
+      throw new PartitionException(Code.BAD_INPUT, e.getMessage(), e);
+    }
+    Candidate chosen = PlanCandidates.select(read, network, candidate);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "Plan candidate %d (%s; best for %s): %s%n",
+            chosen.index(),
+            chosen.kind(),
+            chosen.bestFor().isEmpty() ? "no network" : String.join(", ", chosen.bestFor()),
+            String.join(",", chosen.tensors()));
+    return PlanCandidates.cutOf(finder, chosen);
   }
 }

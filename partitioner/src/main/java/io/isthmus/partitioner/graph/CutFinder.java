@@ -155,22 +155,31 @@ public final class CutFinder {
   }
 
   /**
-   * The cut whose head is exactly {@code headNodeIds}, for planners that choose a set of nodes (for
-   * example the source side of a minimum s-t cut) rather than a set of tensors.
+   * The cut whose head is {@code headNodeIds}, for planners that choose a set of nodes (for example
+   * the source side of a minimum s-t cut, or a {@code plan.json} candidate's {@code headNodes})
+   * rather than a set of tensors. Nodes that depend on no graph input (Constant nodes and what they
+   * alone compute) may be left out: those a head node reads join the head, as weights go with the
+   * nodes that read them.
    *
    * @throws PartitionException {@link Code#UNKNOWN_TENSOR} for an id that is no node of the graph,
    *     {@link Code#CUT_NOT_SEPARATING} when a head node reads a tensor a tail node computes, or
    *     when the head or the tail would be empty
    */
   public Cut cutAtHead(Collection<String> headNodeIds) throws PartitionException {
-    Set<String> head = new HashSet<>(headNodeIds);
-    for (String id : head) {
+    Set<String> head = new HashSet<>();
+    for (String id : headNodeIds) {
       GraphNode node = graph.node(id);
       if (node == null) {
         throw new PartitionException(
             Code.UNKNOWN_TENSOR, "The graph has no node with id " + id + " (see NodeIds)");
       }
-      for (String input : node.inputs()) {
+      head.add(id);
+      node.inputs().stream()
+          .filter(input -> !inputDependent.contains(input))
+          .forEach(constant -> head.addAll(ancestors(List.of(constant))));
+    }
+    for (String id : head) {
+      for (String input : graph.node(id).inputs()) {
         String producer = graph.producer(input);
         if (producer != null && !head.contains(producer)) {
           throw notSeparating(

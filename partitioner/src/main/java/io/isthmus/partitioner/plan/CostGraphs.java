@@ -4,11 +4,10 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.isthmus.partitioner.graph.ModelGraph;
 import io.isthmus.partitioner.graph.NodeIds;
-import io.isthmus.partitioner.profile.ElementType;
+import io.isthmus.partitioner.graph.TensorInfo;
 import io.isthmus.partitioner.profile.NodeProfile;
 import io.isthmus.partitioner.profile.Profile;
 import io.isthmus.partitioner.profile.TensorSizes;
@@ -29,14 +28,28 @@ public final class CostGraphs {
    * The cost graph of an ONNX model, with node times from an edge and a cloud profile of it.
    * Constant nodes are no nodes of it: like initializers, they are weights that go with the nodes
    * reading them, never sent. A tensor's size is taken from the edge profile (the output sizes
-   * measured for its producer), else from the model's value infos, with open dimensions 1; a graph
-   * input's from the shape the edge profile ran it with, else from its declared shape with open
-   * dimensions 1.
+   * measured for its producer, or the shape it ran a graph input with), else from the graph model
+   * ({@link TensorInfo#bytes()}: value infos, or measured by running the model once).
    *
    * @throws IllegalArgumentException if a profile lacks a node of the model or names nodes the
    *     model lacks (a profile of another model), or the nodes are not in topological order
    */
-  public static CostGraph fromOnnx(ModelProto model, Profile edge, Profile cloud) {
+  public static CostGraph fromOnnx(ModelGraph model, Profile edge, Profile cloud) {
+    Map<String, Long> known = new HashMap<>();
+    for (TensorInfo info : model.tensors().values()) {
+      if (info.bytes() >= 0) {
+        known.put(info.name(), info.bytes());
+      }
+    }
+    return fromOnnx(model.model(), known, edge, cloud);
+  }
+
+  /**
+   * As {@link #fromOnnx(ModelGraph, Profile, Profile)}, with the sizes the graph model would give
+   * passed as {@code modelBytes} (tensor name to bytes).
+   */
+  static CostGraph fromOnnx(
+      ModelProto model, Map<String, Long> modelBytes, Profile edge, Profile cloud) {
     GraphProto graph = model.getGraph();
     List<String> ids = NodeIds.of(graph);
     checkCovers(ids, edge);
@@ -53,17 +66,7 @@ public final class CostGraphs {
         weightBytes.put(node.getOutput(0), TensorSizes.constantBytes(node));
       }
     }
-    Map<String, Long> declared = new HashMap<>();
-    List<ValueInfoProto> infos = new ArrayList<>(graph.getValueInfoList());
-    infos.addAll(graph.getInputList());
-    infos.addAll(graph.getOutputList());
-    for (ValueInfoProto info : infos) {
-      Long bytes = bytes(info.getType());
-      if (bytes != null) {
-        declared.put(info.getName(), bytes);
-      }
-    }
-
+    Map<String, Long> declared = new HashMap<>(modelBytes);
     declared.putAll(edge.inputBytes());
     List<String> warnings = new ArrayList<>();
     Map<String, Long> tensorBytes = new LinkedHashMap<>();
@@ -210,22 +213,11 @@ public final class CostGraphs {
     Long bytes = declared.get(tensor);
     if (bytes == null) {
       warnings.add(
-          "Size of tensor " + tensor + " is unknown (no profile or value info); taken as 0 bytes");
+          "Size of tensor "
+              + tensor
+              + " is unknown (neither the profile nor the graph model gives it); taken as 0 bytes");
       return 0;
     }
     return bytes;
-  }
-
-  /** A tensor type's bytes with open dimensions 1, or null if the type or rank is unknown. */
-  private static Long bytes(TypeProto type) {
-    if (!type.hasTensorType() || !type.getTensorType().hasShape()) {
-      return null;
-    }
-    int element = ElementType.bytesOf(type.getTensorType().getElemType());
-    long count = 1;
-    for (TensorShapeProto.Dimension d : type.getTensorType().getShape().getDimList()) {
-      count *= d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : 1;
-    }
-    return count * element;
   }
 }

@@ -104,7 +104,7 @@ public final class CostModel {
   }
 
   /** The cost of {@code cut} on {@code network}. */
-  public Estimate estimate(Cut cut, NetworkProfile network) {
+  public Estimate estimate(Placement cut, NetworkProfile network) {
     double edgeMs = cut.edgeMs();
     if (cut.isAllEdge()) {
       return finish(edgeMs, 0, 0, 0, 0, 0, 0, false);

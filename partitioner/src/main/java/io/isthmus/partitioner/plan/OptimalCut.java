@@ -42,7 +42,7 @@ public final class OptimalCut {
   private OptimalCut() {}
 
   /** The cut minimising the weights' total; all-edge when it ties with the best other cut. */
-  public static Cut find(CostGraph graph, Weights weights) {
+  public static Placement find(CostGraph graph, Weights weights) {
     int n = graph.size();
     List<CostTensor> tensors = List.copyOf(graph.tensors().values());
     double[] cloud = new double[n];
@@ -61,7 +61,7 @@ public final class OptimalCut {
       scale = Math.max(scale, transfer[i]);
     }
     if (scale == 0) {
-      return Cut.allEdge(graph);
+      return Placement.allEdge(graph);
     }
     // Capacities relative to the largest, so the flow's tolerance suits any objective's unit
     // (a cloud price per millisecond is about 1e-8).
@@ -87,9 +87,9 @@ public final class OptimalCut {
       }
     }
     double cutValue = network.maxFlow(source, sink) * scale;
-    Cut cut = Cut.of(graph, network.sourceSide(source).get(0, n));
+    Placement cut = Placement.of(graph, network.sourceSide(source).get(0, n));
     if (cut.isAllEdge() || allEdge <= cutValue + weights.fixed()) {
-      return Cut.allEdge(graph);
+      return Placement.allEdge(graph);
     }
     return cut;
   }

@@ -67,19 +67,19 @@ public final class Planner {
   public static PartitionPlan plan(CostGraph graph, Request request) {
     CostModel model = request.costModel();
     List<NetworkProfile> networks = distinct(request.networks());
-    Map<BitSet, Cut> pool = new LinkedHashMap<>();
-    add(pool, Cut.allEdge(graph));
-    add(pool, Cut.allCloud(graph));
+    Map<BitSet, Placement> pool = new LinkedHashMap<>();
+    add(pool, Placement.allEdge(graph));
+    add(pool, Placement.allCloud(graph));
     for (NetworkProfile network : networks) {
       search(graph, model, network, request.constraints()).forEach(c -> add(pool, c));
     }
 
-    Map<BitSet, Cut> rows = new LinkedHashMap<>();
-    add(rows, Cut.allEdge(graph));
-    add(rows, Cut.allCloud(graph));
+    Map<BitSet, Placement> rows = new LinkedHashMap<>();
+    add(rows, Placement.allEdge(graph));
+    add(rows, Placement.allCloud(graph));
     Map<String, BitSet> bestHead = new LinkedHashMap<>();
     for (NetworkProfile network : networks) {
-      Cut best = best(pool.values(), model, network, request.constraints());
+      Placement best = best(pool.values(), model, network, request.constraints());
       add(rows, best);
       bestHead.put(network.name(), best.head());
     }
@@ -138,12 +138,12 @@ public final class Planner {
    * weight bytes; with both, a grid of the two weights. Weights are scaled to the objective's size
    * on this network.
    */
-  static List<Cut> search(
+  static List<Placement> search(
       CostGraph graph, CostModel model, NetworkProfile network, Constraints constraints) {
-    List<Cut> cuts = new ArrayList<>();
+    List<Placement> cuts = new ArrayList<>();
     cuts.add(OptimalCut.find(graph, model.weights(network, 0, 0)));
-    CostModel.Estimate edge = model.estimate(Cut.allEdge(graph), network);
-    CostModel.Estimate cloud = model.estimate(Cut.allCloud(graph), network);
+    CostModel.Estimate edge = model.estimate(Placement.allEdge(graph), network);
+    CostModel.Estimate cloud = model.estimate(Placement.allCloud(graph), network);
     double size = edge.objective() + cloud.objective();
     double latencyUnit = unit(size / (edge.totalMs() + cloud.totalMs()));
     long weightBytes = graph.weightBytes().values().stream().mapToLong(Long::longValue).sum();
@@ -181,17 +181,20 @@ public final class Planner {
    * keeps} the constraint, adding every cut it meets to {@code cuts}.
    */
   private static void bisect(
-      double unit, DoubleFunction<Cut> cutFor, Predicate<Cut> keeps, List<Cut> cuts) {
+      double unit,
+      DoubleFunction<Placement> cutFor,
+      Predicate<Placement> keeps,
+      List<Placement> cuts) {
     double lo = Math.log10(unit) - 6;
     double hi = Math.log10(unit) + 6;
-    Cut strongest = cutFor.apply(Math.pow(10, hi));
+    Placement strongest = cutFor.apply(Math.pow(10, hi));
     cuts.add(strongest);
     if (!keeps.test(strongest)) {
       return;
     }
     for (int i = 0; i < BISECTIONS; i++) {
       double mid = (lo + hi) / 2;
-      Cut cut = cutFor.apply(Math.pow(10, mid));
+      Placement cut = cutFor.apply(Math.pow(10, mid));
       cuts.add(cut);
       if (keeps.test(cut)) {
         hi = mid;
@@ -202,12 +205,12 @@ public final class Planner {
   }
 
   /** The feasible cut of least objective on {@code network}, or the cut of least objective. */
-  static Cut best(
-      Iterable<Cut> cuts, CostModel model, NetworkProfile network, Constraints constraints) {
-    Cut best = null;
+  static Placement best(
+      Iterable<Placement> cuts, CostModel model, NetworkProfile network, Constraints constraints) {
+    Placement best = null;
     double bestValue = Double.POSITIVE_INFINITY;
     boolean bestFeasible = false;
-    for (Cut cut : cuts) {
+    for (Placement cut : cuts) {
       CostModel.Estimate estimate = model.estimate(cut, network);
       boolean feasible = violation(cut, estimate, constraints) == null;
       if (best == null
@@ -223,7 +226,7 @@ public final class Planner {
 
   private static Candidate candidate(
       int index,
-      Cut cut,
+      Placement cut,
       List<String> bestFor,
       CostModel model,
       List<NetworkProfile> networks,
@@ -265,7 +268,8 @@ public final class Planner {
   }
 
   /** What {@code cut} breaks, or null. */
-  private static String violation(Cut cut, CostModel.Estimate estimate, Constraints constraints) {
+  private static String violation(
+      Placement cut, CostModel.Estimate estimate, Constraints constraints) {
     List<String> broken = new ArrayList<>();
     if (constraints.sloMs() != null && estimate.totalMs() > constraints.sloMs()) {
       broken.add(
@@ -292,7 +296,7 @@ public final class Planner {
     return List.copyOf(byName.values());
   }
 
-  private static void add(Map<BitSet, Cut> cuts, Cut cut) {
+  private static void add(Map<BitSet, Placement> cuts, Placement cut) {
     cuts.putIfAbsent(cut.head(), cut);
   }
 

@@ -1,5 +1,6 @@
 package io.isthmus.partitioner.profile;
 
+import io.isthmus.partitioner.graph.ElementTypes;
 import java.util.Map;
 
 /** Element sizes of tensor element types, by ONNX Runtime's profile names and ONNX's enum. */
@@ -32,13 +33,6 @@ public final class ElementType {
    * unknown types.
    */
   public static int bytesOf(int onnxDataType) {
-    return switch (onnxDataType) {
-      case 2, 3, 9, 17, 18, 19, 20 -> 1; // uint8, int8, bool, float8 variants
-      case 4, 5, 10, 16 -> 2; // uint16, int16, float16, bfloat16
-      case 1, 6, 12 -> 4; // float, int32, uint32
-      case 7, 11, 13, 14 -> 8; // int64, double, uint64, complex64
-      case 15 -> 16; // complex128
-      default -> 0;
-    };
+    return Math.max(0, ElementTypes.size(onnxDataType));
   }
 }

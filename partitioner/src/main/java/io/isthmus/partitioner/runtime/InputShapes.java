@@ -38,7 +38,7 @@ public final class InputShapes {
           throw new NumberFormatException("no NAME=");
         }
         long[] dims =
-            Arrays.stream(spec.substring(eq + 1).split(","))
+            Arrays.stream(spec.substring(eq + 1).split("[,x]"))
                 .map(String::trim)
                 .mapToLong(Long::parseLong)
                 .toArray();

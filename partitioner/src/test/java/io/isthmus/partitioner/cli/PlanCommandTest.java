@@ -9,6 +9,7 @@ import io.isthmus.partitioner.profile.Profiler;
 import io.isthmus.partitioner.profile.Profiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,101 @@ class PlanCommandTest {
         .contains("Chosen for 20mbit/40ms: candidate " + plan.chosen().candidate())
         .contains("NOT measured: derived from pi4")
         .contains("all-edge", "all-cloud", "2mbit/100ms", "1gbit/1ms");
+  }
+
+  @Test
+  void planSplitVerifyIsOneFlow() throws Exception {
+    // A gateway ten times slower than this machine, which is the cloud, on fast links.
+    Path slow = dir.resolve("slow.json");
+    Profiles.write(Profiles.derive(measured, 0.1, "slow"), slow);
+    Path out = dir.resolve("flow/plan.json");
+    CommandRun planned =
+        CommandRun.of(
+            new PlanCommand(),
+            model.toString(),
+            "--edge-profile",
+            slow.toString(),
+            "--cloud-profile",
+            edge.toString(),
+            "--input-shape",
+            "x=1,3,48,192",
+            "--network",
+            "bw=100mbit,rtt=0ms",
+            "--network",
+            "bw=50mbit,rtt=0ms",
+            "--network",
+            "bw=20mbit,rtt=0ms",
+            "--out",
+            out.toString());
+    assertThat(planned.exitCode()).as(planned.err()).isZero();
+    PartitionPlan plan = PartitionPlan.read(out);
+    List<Integer> splits =
+        plan.candidates().stream()
+            .filter(c -> c.kind().equals("split"))
+            .map(c -> c.index())
+            .toList();
+    assertThat(splits).isNotEmpty();
+
+    for (int index : splits) {
+      Path halves = dir.resolve("flow/" + index);
+      CommandRun split =
+          CommandRun.partition(
+              "split",
+              model.toString(),
+              "--input-shape",
+              "x=1,3,48,192",
+              "--plan",
+              out.toString(),
+              "--candidate",
+              Integer.toString(index),
+              "--out",
+              halves.toString());
+      assertThat(split.exitCode()).as(split.err()).isZero();
+      assertThat(split.out())
+          .contains("Plan candidate " + index + " (split")
+          .contains(String.join(",", plan.candidates().get(index).tensors()));
+      CommandRun verify =
+          CommandRun.partition(
+              "verify",
+              model.toString(),
+              "--input-shape",
+              "x=1,3,48,192",
+              "--head",
+              halves.resolve("head.onnx").toString(),
+              "--tail",
+              halves.resolve("tail.onnx").toString());
+      assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+    }
+
+    String network = plan.candidates().get(splits.get(0)).bestFor().get(0);
+    CommandRun byNetwork =
+        CommandRun.partition(
+            "split",
+            model.toString(),
+            "--input-shape",
+            "x=1,3,48,192",
+            "--plan",
+            out.toString(),
+            "--network",
+            network,
+            "--out",
+            dir.resolve("flow/by-network").toString());
+    assertThat(byNetwork.exitCode()).as(byNetwork.err()).isZero();
+    assertThat(byNetwork.out()).contains("Plan candidate " + splits.get(0) + " ");
+
+    CommandRun allEdge =
+        CommandRun.partition(
+            "split",
+            model.toString(),
+            "--plan",
+            out.toString(),
+            "--candidate",
+            "0",
+            "--out",
+            dir.resolve("flow/none").toString());
+    assertThat(allEdge.exitCode()).isEqualTo(12);
+    assertThat(allEdge.err()).contains("Candidate 0 is all-edge: there is nothing to split");
+    assertThat(dir.resolve("flow/none/head.onnx")).doesNotExist();
   }
 
   @Test

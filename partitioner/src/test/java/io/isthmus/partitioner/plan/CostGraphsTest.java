@@ -13,6 +13,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import io.isthmus.partitioner.graph.ModelGraph;
 import io.isthmus.partitioner.graph.NodeIds;
 import io.isthmus.partitioner.profile.NodeProfile;
 import io.isthmus.partitioner.profile.Profile;
@@ -71,7 +72,7 @@ class CostGraphsTest {
         new Profiler(new Profiler.Settings(3, 1, 1, "basic", Map.of())).profile(file, "edge");
     Profile cloud = Profiles.derive(edge, 4, "cloud");
 
-    CostGraph graph = CostGraphs.fromOnnx(model(), edge, cloud);
+    CostGraph graph = CostGraphs.fromOnnx(model(), Map.of(), edge, cloud);
 
     // The Constant is a weight like W: no node, never sent.
     assertThat(graph.nodes())
@@ -98,14 +99,14 @@ class CostGraphsTest {
     Map<String, NodeProfile> nodes = new LinkedHashMap<>(sizes());
     nodes.put("conv7", new NodeProfile("Conv", 1, 4, List.of(4L), true));
     Profile other = profile(nodes);
-    assertThatThrownBy(() -> CostGraphs.fromOnnx(model(), other, other))
+    assertThatThrownBy(() -> CostGraphs.fromOnnx(model(), Map.of(), other, other))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("names 1 nodes the model lacks, e.g. [conv7]")
         .hasMessageContaining("Profile this model with `partition profile`");
 
     Map<String, NodeProfile> fewer = new LinkedHashMap<>(sizes());
     fewer.remove("add");
-    assertThatThrownBy(() -> CostGraphs.fromOnnx(model(), profile(fewer), profile(fewer)))
+    assertThatThrownBy(() -> CostGraphs.fromOnnx(model(), Map.of(), profile(fewer), profile(fewer)))
         .hasMessageContaining("lacks 1 nodes of the model, e.g. [add]");
   }
 
@@ -113,12 +114,31 @@ class CostGraphsTest {
   void tensorOfUnknownSizeIsWarnedAbout() {
     Map<String, NodeProfile> nodes = new LinkedHashMap<>(sizes());
     nodes.put("MatMul_0", new NodeProfile("MatMul", 1, 0, List.of(), true));
-    CostGraph graph = CostGraphs.fromOnnx(model(), profile(nodes), profile(nodes));
+    CostGraph graph =
+        CostGraphs.fromOnnx(model(), Map.of("x", 256L), profile(nodes), profile(nodes));
 
     assertThat(graph.tensors().get("h").bytes()).isZero();
     assertThat(graph.warnings())
         .containsExactly(
-            "Size of tensor h is unknown (no profile or value info); taken as 0 bytes");
+            "Size of tensor h is unknown (neither the profile nor the graph model gives it);"
+                + " taken as 0 bytes");
+  }
+
+  @Test
+  void sizeTheProfileLacksComesFromTheGraphModel() throws Exception {
+    Map<String, NodeProfile> nodes = new LinkedHashMap<>(sizes());
+    nodes.put("MatMul_0", new NodeProfile("MatMul", 1, 0, List.of(), true));
+    // h has no value info: the graph model measures it by running the model once (N = 1). ONNX
+    // Runtime refuses two nodes of one name, so the Relu nodes lose theirs (same ids).
+    ModelProto.Builder runnable = model().toBuilder();
+    runnable.getGraphBuilder().getNodeBuilder(3).clearName();
+    runnable.getGraphBuilder().getNodeBuilder(4).clearName();
+    CostGraph graph =
+        CostGraphs.fromOnnx(
+            ModelGraph.of(runnable.build(), "test"), profile(nodes), profile(nodes));
+
+    assertThat(graph.tensors().get("h").bytes()).isEqualTo(256 * 4);
+    assertThat(graph.warnings()).isEmpty();
   }
 
   private static Map<String, NodeProfile> sizes() {

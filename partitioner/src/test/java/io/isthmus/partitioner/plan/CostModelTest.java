@@ -25,10 +25,10 @@ class CostModelTest {
   private static final CostParameters PARAMETERS =
       new CostParameters(10, 500, 0.2, 5, 2, 300, 2, 0.00001, 0.000001);
 
-  private static Cut headA() {
+  private static Placement headA() {
     BitSet head = new BitSet();
     head.set(0);
-    return Cut.of(GRAPH, head);
+    return Placement.of(GRAPH, head);
   }
 
   @Test
@@ -67,7 +67,7 @@ class CostModelTest {
   @Test
   void allEdgePaysNeitherNetworkNorCloud() {
     CostModel.Estimate e =
-        new CostModel(PARAMETERS, Objective.COST).estimate(Cut.allEdge(GRAPH), NET);
+        new CostModel(PARAMETERS, Objective.COST).estimate(Placement.allEdge(GRAPH), NET);
 
     assertThat(e.totalMs()).isEqualTo(10);
     assertThat(e.fixedMs()).isZero();
@@ -77,7 +77,7 @@ class CostModelTest {
 
   @Test
   void allCloudSendsTheInputs() {
-    Cut cut = Cut.allCloud(GRAPH);
+    Placement cut = Placement.allCloud(GRAPH);
     CostModel.Estimate e = new CostModel(PARAMETERS, Objective.LATENCY).estimate(cut, NET);
 
     assertThat(cut.sent()).extracting(CostTensor::name).containsExactly("in");

@@ -33,7 +33,7 @@ class OptimalCutTest {
     // all-edge 6; all-cloud 100 + 0.6 + 0.01 = 100.61; head {A}: 1 + 0.5 + 0.5 + 0.01 = 2.01;
     // head {A,B}: 3 + 0.1 + 0.3 + 0.01 = 3.41.
     CostModel model = latency();
-    Cut cut = OptimalCut.find(chain(), model.weights(MS_PER_KB, 0, 0));
+    Placement cut = OptimalCut.find(chain(), model.weights(MS_PER_KB, 0, 0));
 
     assertThat(cut.headNodes()).containsExactly("A");
     assertThat(cut.sent()).extracting(CostTensor::name).containsExactly("a");
@@ -44,7 +44,7 @@ class OptimalCutTest {
   void chainStaysOnTheEdgeWhenTheRoundTripCostsMoreThanItSaves() {
     // With RTT 5 ms, head {A} costs 7.01 > all-edge 6.
     NetworkProfile slow = network(0.001, 5);
-    Cut cut = OptimalCut.find(chain(), latency().weights(slow, 0, 0));
+    Placement cut = OptimalCut.find(chain(), latency().weights(slow, 0, 0));
 
     assertThat(cut.isAllEdge()).isTrue();
     assertThat(latency().estimate(cut, slow).totalMs()).isCloseTo(6, within(1e-9));
@@ -68,7 +68,7 @@ class OptimalCutTest {
             .node("D", 10, 0.1, List.of("b", "c"), "out")
             .output("out")
             .build();
-    Cut cut = OptimalCut.find(graph, latency().weights(MS_PER_KB, 0, 0));
+    Placement cut = OptimalCut.find(graph, latency().weights(MS_PER_KB, 0, 0));
 
     assertThat(cut.headNodes()).containsExactly("A", "B", "C");
     assertThat(cut.sent()).extracting(CostTensor::name).containsExactly("b", "c");
@@ -92,7 +92,7 @@ class OptimalCutTest {
             .node("D", 2, 0.1, List.of("b", "c"), "out")
             .output("out")
             .build();
-    Cut cut = OptimalCut.find(graph, latency().weights(MS_PER_KB, 0, 0));
+    Placement cut = OptimalCut.find(graph, latency().weights(MS_PER_KB, 0, 0));
 
     assertThat(cut.headNodes()).containsExactly("A");
     assertThat(cut.sent()).extracting(CostTensor::name).containsExactly("a");
@@ -113,9 +113,9 @@ class OptimalCutTest {
       NetworkProfile network =
           new NetworkProfile("r", 1e5 + random.nextDouble() * 1e8, random.nextDouble() * 50);
 
-      Cut found = OptimalCut.find(graph, model.weights(network, 0, 0));
+      Placement found = OptimalCut.find(graph, model.weights(network, 0, 0));
       double best = Double.POSITIVE_INFINITY;
-      for (Cut cut : allCuts(graph)) {
+      for (Placement cut : allCuts(graph)) {
         best = Math.min(best, model.estimate(cut, network).objective());
       }
       double value = model.estimate(found, network).objective();
@@ -138,8 +138,8 @@ class OptimalCutTest {
     for (int round = 0; round < 50; round++) {
       CostGraph graph = randomGraph(random, 2 + random.nextInt(9));
       OptimalCut.Weights large = latency().weights(network, 0, 0);
-      Cut expected = OptimalCut.find(graph, large);
-      Cut tiny = OptimalCut.find(graph, scaled(large, 1e-15));
+      Placement expected = OptimalCut.find(graph, large);
+      Placement tiny = OptimalCut.find(graph, scaled(large, 1e-15));
       assertThat(tiny.sameHead(expected)).as("round %d: %s vs %s", round, tiny, expected).isTrue();
     }
   }
@@ -203,12 +203,12 @@ class OptimalCutTest {
   }
 
   /** Every head set closed under predecessors. */
-  static List<Cut> allCuts(CostGraph graph) {
-    List<Cut> cuts = new ArrayList<>();
+  static List<Placement> allCuts(CostGraph graph) {
+    List<Placement> cuts = new ArrayList<>();
     for (long mask = 0; mask < 1L << graph.size(); mask++) {
       BitSet head = BitSet.valueOf(new long[] {mask});
       try {
-        cuts.add(Cut.of(graph, head));
+        cuts.add(Placement.of(graph, head));
       } catch (IllegalArgumentException notClosed) {
         // a head node reads a tail tensor: no cut
       }

@@ -67,7 +67,7 @@ class PlannerTest {
       assertThat(plan.candidates().get(1).kind()).isEqualTo("all-cloud");
       for (NetworkProfile network : plan.networks()) {
         double best = Double.POSITIVE_INFINITY;
-        for (Cut cut : OptimalCutTest.allCuts(graph)) {
+        for (Placement cut : OptimalCutTest.allCuts(graph)) {
           best = Math.min(best, model.estimate(cut, network).totalMs());
         }
         Candidate chosen = plan.candidates().get(plan.bestCandidateByNetwork().get(network.name()));

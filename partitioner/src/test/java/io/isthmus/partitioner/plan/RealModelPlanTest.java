@@ -2,14 +2,14 @@ package io.isthmus.partitioner.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import io.isthmus.inference.testing.TestModels;
+import io.isthmus.partitioner.graph.ModelGraph;
 import io.isthmus.partitioner.plan.PartitionPlan.Candidate;
 import io.isthmus.partitioner.plan.PartitionPlan.Constraints;
 import io.isthmus.partitioner.profile.Profile;
 import io.isthmus.partitioner.profile.Profiler;
 import io.isthmus.partitioner.profile.Profiles;
-import java.nio.file.Files;
+import io.isthmus.partitioner.runtime.InputShapes;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Map;
@@ -36,8 +36,7 @@ class RealModelPlanTest {
     Profile edge =
         new Profiler(new Profiler.Settings(10, 3, 1, "basic", shapes)).profile(file, "here");
     Profile cloud = Profiles.derive(edge, 8, "cloud");
-    CostGraph graph =
-        CostGraphs.fromOnnx(ModelProto.parseFrom(Files.readAllBytes(file)), edge, cloud);
+    CostGraph graph = CostGraphs.fromOnnx(ModelGraph.load(file, graphShapes(shape)), edge, cloud);
     CostModel model = new CostModel(CostParameters.DEFAULTS, Objective.LATENCY);
 
     PartitionPlan plan =
@@ -64,7 +63,7 @@ class RealModelPlanTest {
       // Every topological prefix is a cut; the minimum cut searches a superset of them.
       BitSet head = new BitSet();
       for (int v = 0; v <= graph.size(); v++) {
-        double prefix = model.estimate(Cut.of(graph, head), network).totalMs();
+        double prefix = model.estimate(Placement.of(graph, head), network).totalMs();
         assertThat(total)
             .as("%s on %s vs prefix %d", id, network.name(), v)
             .isLessThanOrEqualTo(prefix + 1e-9);
@@ -103,16 +102,15 @@ class RealModelPlanTest {
     Profile here =
         new Profiler(new Profiler.Settings(10, 3, 1, "basic", shapes)).profile(file, "here");
     Profile gateway = Profiles.derive(here, 0.1, "gateway");
-    CostGraph graph =
-        CostGraphs.fromOnnx(ModelProto.parseFrom(Files.readAllBytes(file)), gateway, here);
+    CostGraph graph = CostGraphs.fromOnnx(ModelGraph.load(file, graphShapes(shape)), gateway, here);
     CostModel model = new CostModel(CostParameters.DEFAULTS, Objective.LATENCY);
     NetworkProfile lan = NetworkProfile.parse("bw=1gbit,rtt=1ms");
 
-    Cut cut = OptimalCut.find(graph, model.weights(lan, 0, 0));
+    Placement cut = OptimalCut.find(graph, model.weights(lan, 0, 0));
 
     double best = model.estimate(cut, lan).totalMs();
-    double allEdge = model.estimate(Cut.allEdge(graph), lan).totalMs();
-    double allCloud = model.estimate(Cut.allCloud(graph), lan).totalMs();
+    double allEdge = model.estimate(Placement.allEdge(graph), lan).totalMs();
+    double allCloud = model.estimate(Placement.allCloud(graph), lan).totalMs();
     assertThat(best).isLessThanOrEqualTo(Math.min(allEdge, allCloud) + 1e-9);
     if (Math.min(allCloud, best) < allEdge) {
       assertThat(cut.isAllEdge()).isFalse();
@@ -120,5 +118,9 @@ class RealModelPlanTest {
     System.out.printf(
         "%s, gateway 10x slower than here, 1gbit/1ms: %s %.3f ms (all-edge %.3f, all-cloud %.3f)%n",
         id, cut, best, allEdge, allCloud);
+  }
+
+  private static InputShapes graphShapes(String shape) throws Exception {
+    return shape.isEmpty() ? InputShapes.NONE : InputShapes.parse(java.util.List.of(shape));
   }
 }

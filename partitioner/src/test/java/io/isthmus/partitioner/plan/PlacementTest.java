@@ -7,7 +7,7 @@ import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class CutTest {
+class PlacementTest {
   /** in(100) -> A -> a(1000) -> B -> b(10) ; a and b -> C -> out(1); A, C share weight w. */
   private static final CostGraph GRAPH =
       new TestGraphs()
@@ -23,12 +23,12 @@ class CutTest {
           .output("out")
           .build();
 
-  private static Cut head(int... nodes) {
+  private static Placement head(int... nodes) {
     BitSet head = new BitSet();
     for (int v : nodes) {
       head.set(v);
     }
-    return Cut.of(GRAPH, head);
+    return Placement.of(GRAPH, head);
   }
 
   @Test
@@ -51,16 +51,16 @@ class CutTest {
   void memoryCountsSharedWeightsOnceAndLiveActivationsAtTheirPeak() {
     // Head {A, B}: weights w + wb = 350. Live: in 100; A writes a -> 1100 (in freed after A);
     // B writes b -> 1000 + 10 = 1010 (a and b are sent, so kept). Peak 1100.
-    Cut cut = head(0, 1);
+    Placement cut = head(0, 1);
     assertThat(cut.headWeightBytes()).isEqualTo(350);
     assertThat(cut.peakActivationBytes()).isEqualTo(1100);
     assertThat(cut.headMemoryBytes()).isEqualTo(1450);
     // All-edge: C reads w again, counted once; after C: a, b freed, out kept.
-    assertThat(Cut.allEdge(GRAPH).headWeightBytes()).isEqualTo(350);
+    assertThat(Placement.allEdge(GRAPH).headWeightBytes()).isEqualTo(350);
     // in 100 -> +a 1100 -> -in, +b 1010 -> +out 1011.
-    assertThat(Cut.allEdge(GRAPH).peakActivationBytes()).isEqualTo(1100);
+    assertThat(Placement.allEdge(GRAPH).peakActivationBytes()).isEqualTo(1100);
     // All-cloud holds the input until it is sent.
-    assertThat(Cut.allCloud(GRAPH).headMemoryBytes()).isEqualTo(100);
+    assertThat(Placement.allCloud(GRAPH).headMemoryBytes()).isEqualTo(100);
   }
 
   @Test
@@ -82,16 +82,16 @@ class CutTest {
             .build();
     BitSet head = new BitSet();
     head.set(0, 2);
-    Cut planned = Cut.of(graph, head);
+    Placement planned = Placement.of(graph, head);
 
     assertThat(planned.sent()).extracting(CostTensor::name).containsExactly("a");
     assertThat(planned.headOutputs()).extracting(CostTensor::name).containsExactly("out1");
     // The sent tensors alone head A only; with the head's outputs, the planned head.
-    assertThat(Cut.ofTensors(graph, List.of("a")).headNodes()).containsExactly("A");
-    assertThat(Cut.ofTensors(graph, List.of("a", "out1")).sameHead(planned)).isTrue();
-    assertThat(Cut.ofTensors(graph, List.of("c")).headNodes()).containsExactly("A", "C");
-    assertThat(Cut.ofTensors(graph, List.of("in")).isAllCloud()).isTrue();
-    assertThatThrownBy(() -> Cut.ofTensors(graph, List.of("z")))
+    assertThat(Placement.ofTensors(graph, List.of("a")).headNodes()).containsExactly("A");
+    assertThat(Placement.ofTensors(graph, List.of("a", "out1")).sameHead(planned)).isTrue();
+    assertThat(Placement.ofTensors(graph, List.of("c")).headNodes()).containsExactly("A", "C");
+    assertThat(Placement.ofTensors(graph, List.of("in")).isAllCloud()).isTrue();
+    assertThatThrownBy(() -> Placement.ofTensors(graph, List.of("z")))
         .hasMessage("Unknown tensor z in cut [z]");
   }
 }

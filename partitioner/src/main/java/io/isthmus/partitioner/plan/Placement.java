@@ -10,15 +10,22 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A split of a {@link CostGraph} into a head that runs on the gateway and a tail that runs in the
- * cloud. The head holds every node that an edge node needs (it is closed under predecessors), so
- * tensors only flow from the gateway to the cloud; the tail's graph outputs come back.
+ * Where each node of a {@link CostGraph} runs: a head on the gateway and a tail in the cloud, with
+ * what that placement costs (edge and cloud time, bytes sent and returned, gateway memory). The
+ * head holds every node that an edge node needs (it is closed under predecessors), so tensors only
+ * flow from the gateway to the cloud; the tail's graph outputs come back.
+ *
+ * <p>This is the planner's view, over the cost graph (no Constant nodes, sizes from profiles); it
+ * may also be all-edge or all-cloud. The splitter's view of the same decision is {@link
+ * io.isthmus.partitioner.graph.Cut} (the tensors that cross, with the shapes of the graph model),
+ * obtained from a plan candidate's head nodes with {@link
+ * io.isthmus.partitioner.graph.CutFinder#cutAtHead}.
  */
-public final class Cut {
+public final class Placement {
   private final CostGraph graph;
   private final BitSet head;
 
-  private Cut(CostGraph graph, BitSet head) {
+  private Placement(CostGraph graph, BitSet head) {
     this.graph = graph;
     this.head = (BitSet) head.clone();
   }
@@ -28,7 +35,7 @@ public final class Cut {
    *
    * @throws IllegalArgumentException if a head node reads a tensor that a tail node writes
    */
-  public static Cut of(CostGraph graph, BitSet head) {
+  public static Placement of(CostGraph graph, BitSet head) {
     for (int v = head.nextSetBit(0); v >= 0; v = head.nextSetBit(v + 1)) {
       for (String input : graph.nodes().get(v).inputs()) {
         int producer = graph.tensors().get(input).producer();
@@ -43,7 +50,7 @@ public final class Cut {
         }
       }
     }
-    return new Cut(graph, head);
+    return new Placement(graph, head);
   }
 
   /**
@@ -53,7 +60,7 @@ public final class Cut {
    * @throws IllegalArgumentException if a tensor is not in the graph, or the head so found reads a
    *     tensor the tail writes (the tensors do not separate the graph)
    */
-  public static Cut ofTensors(CostGraph graph, Collection<String> tensors) {
+  public static Placement ofTensors(CostGraph graph, Collection<String> tensors) {
     BitSet head = new BitSet();
     ArrayDeque<String> pending = new ArrayDeque<>();
     for (String name : tensors) {
@@ -73,15 +80,15 @@ public final class Cut {
   }
 
   /** Everything on the gateway. */
-  public static Cut allEdge(CostGraph graph) {
+  public static Placement allEdge(CostGraph graph) {
     BitSet all = new BitSet();
     all.set(0, graph.size());
-    return new Cut(graph, all);
+    return new Placement(graph, all);
   }
 
   /** Everything in the cloud. */
-  public static Cut allCloud(CostGraph graph) {
-    return new Cut(graph, new BitSet());
+  public static Placement allCloud(CostGraph graph) {
+    return new Placement(graph, new BitSet());
   }
 
   public CostGraph graph() {
@@ -203,7 +210,7 @@ public final class Cut {
   }
 
   /** The same head as {@code other}'s. */
-  public boolean sameHead(Cut other) {
+  public boolean sameHead(Placement other) {
     return head.equals(other.head);
   }
 
