@@ -2,8 +2,11 @@ package io.isthmus.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.isthmus.agent.ingest.InboundMessage;
 import io.isthmus.agent.outbox.Deduplicator;
 import io.isthmus.agent.outbox.IdempotencyKey;
+import io.isthmus.agent.outbox.Outbox;
+import io.isthmus.agent.pipeline.Pipeline;
 import io.isthmus.protocol.json.InferenceResultJson;
 import io.isthmus.protocol.v1.InferenceResult;
 import io.isthmus.sim.load.LoadShape;
@@ -14,17 +17,20 @@ import io.isthmus.sim.run.Simulation;
 import io.isthmus.sim.run.SimulationConfig;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -37,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Results go through the agent's durable outbox while the broker restarts mid-stream: every event
  * gets a result, every result carries an idempotency key, a result sent twice carries the same key
  * both times, and after de-duplication by key each event has exactly one result. The outbox is
- * empty at the end and its meters are on /metrics.
+ * empty at the end and its meters are on /metrics. Results stored while the broker is down survive
+ * the agent's restart and are delivered by the next agent on the same outbox folder.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -70,6 +77,34 @@ class OutboxDeliveryIT {
     }
   }
 
+  /** An agent with a persistent session whose results go through an outbox in {@code outbox/}. */
+  private static String agentYaml(String id, RestartableMosquitto broker, Path model) {
+    return "gateway: {id: gw-"
+        + id
+        + "}\n"
+        + "mqtt:\n"
+        + "  uri: "
+        + broker.uri()
+        + "\n  version: '3.1.1'\n"
+        + "  clientId: agent-outbox-"
+        + id
+        + "\n  session: persistent\n"
+        + "  sessionExpiry: 5m\n"
+        + "  reconnect: {initial: 100ms, max: 500ms}\n"
+        + "http: {host: 127.0.0.1, port: 0}\n"
+        + "outbox: {dir: outbox, fsync: interval, fsyncInterval: 20ms, maxBytes: 64MiB}\n"
+        + "pipelines:\n"
+        + "  - name: outbox-"
+        + id
+        + "\n    stream: accel\n"
+        + "    pre: [{window: {size: 256}}]\n"
+        + "    model: {path: "
+        + model
+        + "}\n"
+        + "    post: {score: {threshold: 2.5}}\n"
+        + "    result: {qos: 1}\n";
+  }
+
   @Test
   void everyEventHasExactlyOneResultAfterDeduplicationAcrossABrokerRestart(Vertx vertx)
       throws Exception {
@@ -78,34 +113,7 @@ class OutboxDeliveryIT {
     String gateway = "gw-" + id;
     Path model = AgentFixture.vibrationModel(dir);
     try (RestartableMosquitto broker = RestartableMosquitto.start(dir, "")) {
-      EdgeAgent agent =
-          AgentFixture.start(
-              vertx,
-              "gateway: {id: "
-                  + gateway
-                  + "}\n"
-                  + "mqtt:\n"
-                  + "  uri: "
-                  + broker.uri()
-                  + "\n  version: '3.1.1'\n"
-                  + "  clientId: agent-outbox-"
-                  + id
-                  + "\n  session: persistent\n"
-                  + "  sessionExpiry: 5m\n"
-                  + "  reconnect: {initial: 100ms, max: 500ms}\n"
-                  + "http: {host: 127.0.0.1, port: 0}\n"
-                  + "outbox: {dir: outbox, fsync: interval, fsyncInterval: 20ms, maxBytes: 64MiB}\n"
-                  + "pipelines:\n"
-                  + "  - name: outbox-"
-                  + id
-                  + "\n    stream: accel\n"
-                  + "    pre: [{window: {size: 256}}]\n"
-                  + "    model: {path: "
-                  + model
-                  + "}\n"
-                  + "    post: {score: {threshold: 2.5}}\n"
-                  + "    result: {qos: 1}\n",
-              dir);
+      EdgeAgent agent = AgentFixture.start(vertx, agentYaml(id, broker, model), dir);
       String results = "isthmus/v1/results/outbox-" + id + "/+";
       try (Collector collector = new Collector(broker.uri(), "collector-" + id, results)) {
         // WHEN the simulator sends 100 events/s for 6 s and the broker is stopped after 2 s and
@@ -188,6 +196,78 @@ class OutboxDeliveryIT {
             .isGreaterThanOrEqualTo(1);
       } finally {
         AgentFixture.stop(agent);
+      }
+    }
+  }
+
+  @Test
+  void resultsStoredWhileTheBrokerWasDownAreDeliveredByTheRestartedAgent(Vertx vertx)
+      throws Exception {
+    // GIVEN an agent with an outbox that lost its broker
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    Path model = AgentFixture.vibrationModel(dir);
+    try (RestartableMosquitto broker = RestartableMosquitto.start(dir, "")) {
+      EdgeAgent first = AgentFixture.start(vertx, agentYaml(id, broker, model), dir);
+      int events = 20;
+      try {
+        broker.stop();
+        // WHEN events reach its pipeline (as from a local bus) and their results are stored
+        Pipeline pipeline = first.pipeline("outbox-" + id).orElseThrow();
+        for (int seq = 1; seq <= events; seq++) {
+          pipeline
+              .handler()
+              .onMessage(
+                  new InboundMessage(
+                      "sensors/dev-" + (seq % 2) + "/accel",
+                      Payloads.series(seq, 256).getBytes(StandardCharsets.UTF_8),
+                      1,
+                      Optional.empty(),
+                      System.nanoTime(),
+                      System.currentTimeMillis() * 1000));
+        }
+        Outbox outbox = first.outbox().orElseThrow().outbox();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (outbox.stats().appended() < events && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(outbox.stats().depth()).isEqualTo(events);
+      } finally {
+        // and the agent is stopped, the broker started again and a new agent started on the same
+        // outbox folder
+        AgentFixture.stop(first);
+      }
+      broker.start();
+      String results = "isthmus/v1/results/outbox-" + id + "/+";
+      try (Collector collector = new Collector(broker.uri(), "collector-" + id, results)) {
+        EdgeAgent second = AgentFixture.start(vertx, agentYaml(id, broker, model), dir);
+        try {
+          // THEN the new agent delivers every stored result, keyed by the first one's sequence
+          Outbox outbox = second.outbox().orElseThrow().outbox();
+          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+          while (outbox.stats().depth() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+          }
+          assertThat(outbox.stats().depth()).isZero();
+          Deduplicator dedup = new Deduplicator();
+          Map<Long, Long> eventByKeySequence = new HashMap<>();
+          while (eventByKeySequence.size() < events && System.nanoTime() < deadline) {
+            for (InferenceResult result : List.copyOf(collector.results)) {
+              IdempotencyKey key = IdempotencyKey.parse(result.getIdempotencyKey());
+              if (dedup.firstSeen(key)) {
+                eventByKeySequence.put(key.sequence(), result.getSequence());
+              }
+            }
+            Thread.sleep(50);
+          }
+          assertThat(eventByKeySequence.keySet())
+              .containsExactlyInAnyOrderElementsOf(
+                  LongStream.rangeClosed(1, events).boxed().toList());
+          assertThat(Set.copyOf(eventByKeySequence.values()))
+              .containsExactlyInAnyOrderElementsOf(
+                  LongStream.rangeClosed(1, events).boxed().toList());
+        } finally {
+          AgentFixture.stop(second);
+        }
       }
     }
   }
