@@ -120,10 +120,12 @@ public final class OutboxPublisher implements ResultSink, AutoCloseable {
       outbox.rewind();
       return false;
     }
+    long appendedBefore = outbox.stats().appended();
     List<OutboxRecord> batch = outbox.poll(WINDOW);
     if (batch.isEmpty()) {
+      // caught up (or stuck at an unreadable record): wait unless an append came meanwhile
       synchronized (wakeUp) {
-        if (outbox.stats().depth() == 0) {
+        if (outbox.stats().appended() == appendedBefore) {
           wakeUp.wait(IDLE_WAIT.toMillis());
         }
       }
