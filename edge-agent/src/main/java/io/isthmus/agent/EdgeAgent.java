@@ -8,6 +8,8 @@ import io.isthmus.agent.ingest.MeteredMqttConnection;
 import io.isthmus.agent.ingest.MqttConnection;
 import io.isthmus.agent.ingest.MqttConnections;
 import io.isthmus.agent.metrics.AgentMetrics;
+import io.isthmus.agent.outbox.OutboxMetrics;
+import io.isthmus.agent.outbox.OutboxPublisher;
 import io.isthmus.agent.pipeline.Pipeline;
 import io.isthmus.agent.pipeline.PipelineFactory;
 import io.isthmus.agent.pipeline.ResultSink;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The edge agent: embedded broker (optional), pipelines with their models, HTTP endpoints and the
  * MQTT connection, started in that order by {@link #start} and stopped in reverse by {@link #stop}.
+ * With an {@code outbox:} configured, results go through a durable {@link OutboxPublisher} opened
+ * before the pipelines and delivering once MQTT is connected.
  *
  * <pre>{@code
  * EdgeAgent agent = EdgeAgent.start(vertx, AgentConfigReader.read(file)).toCompletionStage()...;
@@ -45,6 +49,7 @@ public final class EdgeAgent {
   private volatile AgentHttpServer http;
   private volatile String brokerUri;
   private volatile ModelSync sync;
+  private volatile OutboxPublisher outbox;
 
   private EdgeAgent(Vertx vertx, AgentConfig config) {
     this.vertx = vertx;
@@ -84,9 +89,16 @@ public final class EdgeAgent {
             : vertx.executeBlocking(
                 () -> sync = ModelSync.open(vertx, config.gatewayId(), config.sync().get()), false);
     loads.add(syncOpened);
+    // results go into the outbox from the first event on: open it before the pipelines
+    Future<OutboxPublisher> outboxOpened =
+        config.outbox().isEmpty()
+            ? Future.succeededFuture()
+            : vertx.executeBlocking(this::openOutbox, false);
+    loads.add(outboxOpened);
+    Future<?> beforePipelines = Future.all(syncOpened, outboxOpened);
     for (PipelineConfig pipeline : config.pipelines()) {
       loads.add(
-          syncOpened
+          beforePipelines
               .compose(s -> vertx.executeBlocking(() -> createPipeline(pipeline), false))
               .onSuccess(
                   p -> {
@@ -115,6 +127,14 @@ public final class EdgeAgent {
     return created;
   }
 
+  private OutboxPublisher openOutbox() throws java.io.IOException {
+    OutboxPublisher opened =
+        OutboxPublisher.open(config.outbox().orElseThrow().options(config.gatewayId()));
+    new OutboxMetrics(opened.outbox()).bindTo(metrics.registry());
+    outbox = opened;
+    return opened;
+  }
+
   private MqttConnection createConnection() {
     Optional<String> uri = config.mqtt().uri();
     boolean embedded = uri.isEmpty();
@@ -130,6 +150,9 @@ public final class EdgeAgent {
   }
 
   private ResultSink sink() {
+    if (outbox != null) {
+      return outbox;
+    }
     return (topic, payload, qos, contentType) ->
         mqtt.publish(topic, payload, qos, false, contentType);
   }
@@ -144,6 +167,9 @@ public final class EdgeAgent {
     }
     if (sync != null) {
       subscriptions.add(sync.start(mqtt));
+    }
+    if (outbox != null) {
+      outbox.start(mqtt);
     }
     return Future.all(subscriptions).mapEmpty();
   }
@@ -168,8 +194,9 @@ public final class EdgeAgent {
   }
 
   /**
-   * Stops: no new events, workers drain their queues for up to {@code drain}, then models close,
-   * MQTT disconnects, the embedded broker and the HTTP server stop. Never fails.
+   * Stops: no new events, workers drain their queues for up to {@code drain}, the outbox stops
+   * delivering and closes (what it holds is sent after the next start), then models close, MQTT
+   * disconnects, the embedded broker and the HTTP server stop. Never fails.
    */
   public Future<Void> stop(Duration drain) {
     if (sync != null) {
@@ -182,6 +209,9 @@ public final class EdgeAgent {
             () -> {
               for (Pipeline p : pipelines) {
                 p.stop(drain);
+              }
+              if (outbox != null) {
+                outbox.close();
               }
               return null;
             },
@@ -236,6 +266,11 @@ public final class EdgeAgent {
   /** Model sync, when configured. */
   public Optional<ModelSync> sync() {
     return Optional.ofNullable(sync);
+  }
+
+  /** The outbox results go through, when configured. */
+  public Optional<OutboxPublisher> outbox() {
+    return Optional.ofNullable(outbox);
   }
 
   public AgentMetrics metrics() {

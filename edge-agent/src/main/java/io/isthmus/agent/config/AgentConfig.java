@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param http the health and metrics server
  * @param pipelines the inference pipelines, names unique
  * @param sync model sync, when configured
+ * @param outbox the durable outbox results go through, when configured
  */
 public record AgentConfig(
     String gatewayId,
@@ -19,7 +20,8 @@ public record AgentConfig(
     BrokerSettings broker,
     HttpSettings http,
     List<PipelineConfig> pipelines,
-    Optional<SyncConfig> sync) {
+    Optional<SyncConfig> sync,
+    Optional<OutboxConfig> outbox) {
 
   public AgentConfig {
     pipelines = List.copyOf(pipelines);

@@ -58,7 +58,7 @@ public final class AgentConfigReader {
     if (!root.isPresent()) {
       throw new ConfigException("(file)", "empty, expected a mapping with pipelines");
     }
-    root.allowOnly("gateway", "mqtt", "broker", "http", "pipelines", "sync");
+    root.allowOnly("gateway", "mqtt", "broker", "http", "pipelines", "sync", "outbox");
     ConfigNode gateway = root.child("gateway").allowOnly("id");
     String gatewayId = gateway.string("id", "gateway-1");
     checkTopicLevel(gateway.path("id"), gatewayId);
@@ -104,7 +104,8 @@ public final class AgentConfigReader {
         broker,
         httpSettings,
         pipelines,
-        SyncConfigReader.read(root.child("sync"), baseDir));
+        SyncConfigReader.read(root.child("sync"), baseDir),
+        OutboxConfigReader.read(root.child("outbox"), baseDir, gatewayId));
   }
 
   private static BrokerSettings broker(ConfigNode node) {

@@ -171,7 +171,7 @@ class AgentConfigReaderTest {
   void topLevelMistakesAreReported() {
     assertThatThrownBy(() -> AgentConfigReader.parse("mqt: {}\n" + MINIMAL, Path.of(".")))
         .hasMessage(
-            "config error at mqt: unknown key, expected one of [broker, gateway, http, mqtt, pipelines, sync]");
+            "config error at mqt: unknown key, expected one of [broker, gateway, http, mqtt, outbox, pipelines, sync]");
     assertThatThrownBy(() -> AgentConfigReader.parse("http: {port: abc}\n" + MINIMAL, Path.of(".")))
         .hasMessage("config error at http.port: \"abc\" is not an integer");
     assertThatThrownBy(

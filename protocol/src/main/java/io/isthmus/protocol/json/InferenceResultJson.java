@@ -28,8 +28,9 @@ import java.util.Optional;
  * <p>{@code ts} (the event's device timestamp) and {@code publishedAt} are milliseconds since the
  * epoch; {@code latencyMs} fields are floating milliseconds, and stages that did not happen ({@code
  * load}, {@code network}, {@code cloudInfer}) are left out. A failed inference carries {@code
- * "error"}. Tensor {@code data} is a flat row-major array as in the Open Inference Protocol.
- * Immutable and thread-safe.
+ * "error"}, and one that went through the gateway's outbox its {@code "idempotencyKey"} ({@code
+ * "gatewayId:sequence"}). Tensor {@code data} is a flat row-major array as in the Open Inference
+ * Protocol. Immutable and thread-safe.
  */
 public final class InferenceResultJson {
   /** The default largest JSON payload {@link #decode} accepts, in bytes. */
@@ -89,6 +90,9 @@ public final class InferenceResultJson {
     }
     root.set("latencyMs", writeLatency(result.getLatency()));
     EpochMillis.put(root, "publishedAt", result.getPublishedAtUs());
+    if (result.hasIdempotencyKey()) {
+      root.put("idempotencyKey", result.getIdempotencyKey());
+    }
     return JsonFields.write(root);
   }
 
@@ -134,6 +138,7 @@ public final class InferenceResultJson {
     if (published.isPresent()) {
       result.setPublishedAtUs(EpochMillis.read(published.get(), "publishedAt"));
     }
+    JsonFields.optionalText(root, "", "idempotencyKey").ifPresent(result::setIdempotencyKey);
     return result.build();
   }
 

@@ -87,6 +87,17 @@ class InferenceResultJsonTest {
   }
 
   @Test
+  void carriesTheIdempotencyKeyOnlyWhenSet() throws Exception {
+    InferenceResult keyed = offloadedResult().toBuilder().setIdempotencyKey("gw-1:42").build();
+
+    assertThat(new String(json.encode(keyed), StandardCharsets.UTF_8))
+        .contains("\"idempotencyKey\":\"gw-1:42\"");
+    assertThat(json.decode(json.encode(keyed)).getIdempotencyKey()).isEqualTo("gw-1:42");
+    assertThat(new String(json.encode(offloadedResult()), StandardCharsets.UTF_8))
+        .doesNotContain("idempotencyKey");
+  }
+
+  @Test
   void aFailedEdgeOnlyResultLeavesAbsentStagesOut() throws Exception {
     InferenceResult failed =
         InferenceResult.newBuilder()
