@@ -87,7 +87,11 @@ public final class EdgeAgent {
         config.sync().isEmpty()
             ? Future.succeededFuture()
             : vertx.executeBlocking(
-                () -> sync = ModelSync.open(vertx, config.gatewayId(), config.sync().get()), false);
+                () ->
+                    sync =
+                        ModelSync.open(
+                            vertx, config.gatewayId(), config.gatewayLabels(), config.sync().get()),
+                false);
     loads.add(syncOpened);
     // results go into the outbox from the first event on: open it before the pipelines
     Future<OutboxPublisher> outboxOpened =
@@ -166,7 +170,8 @@ public final class EdgeAgent {
       }
     }
     if (sync != null) {
-      subscriptions.add(sync.start(mqtt));
+      // events (a history) through the outbox when there is one; reports are retained states
+      subscriptions.add(sync.start(mqtt, outbox));
     }
     if (outbox != null) {
       outbox.start(mqtt);

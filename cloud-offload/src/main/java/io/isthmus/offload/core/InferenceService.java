@@ -51,6 +51,13 @@ public final class InferenceService implements AutoCloseable {
   private static final String SERVER_NAME = "isthmus-offload";
   private static final String SERVER_VERSION = "0.1.0";
 
+  /**
+   * The response parameter holding the function's own time for a request, in microseconds: from its
+   * model call to its outputs, batching wait included (decoding, encoding and the network are not).
+   * Callers subtract it from their round trip to see the network's share.
+   */
+  public static final String INFER_US_PARAMETER = "isthmus_infer_us";
+
   private final OffloadOptions options;
   private final OipCodec codec;
   private final ExecutorService workers;
@@ -291,11 +298,13 @@ public final class InferenceService implements AutoCloseable {
   }
 
   private CompletableFuture<OipBody> run(Prepared prepared) {
+    long start = System.nanoTime();
     return prepared
         .lease()
         .model()
         .infer(prepared.inputs())
-        .thenApplyAsync(outputs -> encode(prepared, outputs), workers)
+        .thenApplyAsync(
+            outputs -> encode(prepared, outputs, (System.nanoTime() - start) / 1000), workers)
         .whenComplete((r, e) -> prepared.lease().close());
   }
 
@@ -353,7 +362,11 @@ public final class InferenceService implements AutoCloseable {
     }
   }
 
-  private OipBody encode(Prepared prepared, Map<String, Tensor> outputs) {
+  /**
+   * @param inferUs the request's time from the model call to its outputs (batching wait included),
+   *     reported in the response parameter {@value #INFER_US_PARAMETER}
+   */
+  private OipBody encode(Prepared prepared, Map<String, Tensor> outputs, long inferUs) {
     InferenceRequest request = prepared.request();
     List<String> wanted =
         request.outputs().isEmpty()
@@ -369,7 +382,7 @@ public final class InferenceService implements AutoCloseable {
             source.name(),
             Optional.of(source.version()),
             request.id(),
-            OipParameters.empty(),
+            OipParameters.of(INFER_US_PARAMETER, inferUs),
             tensors);
     try {
       return codec.encodeResponse(response, request::wantsBinaryOutput);

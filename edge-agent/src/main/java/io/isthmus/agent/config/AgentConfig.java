@@ -1,12 +1,15 @@
 package io.isthmus.agent.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The whole agent configuration, parsed once from YAML by {@link AgentConfigReader} and validated.
  *
  * @param gatewayId this gateway's id (one MQTT topic level)
+ * @param gatewayLabels what the gateway declares about itself (site, hardware, ...), reported to
+ *     the console with its state
  * @param mqtt the broker connection
  * @param broker the embedded broker
  * @param http the health and metrics server
@@ -16,6 +19,7 @@ import java.util.Optional;
  */
 public record AgentConfig(
     String gatewayId,
+    Map<String, String> gatewayLabels,
     MqttSettings mqtt,
     BrokerSettings broker,
     HttpSettings http,
@@ -24,6 +28,7 @@ public record AgentConfig(
     Optional<OutboxConfig> outbox) {
 
   public AgentConfig {
+    gatewayLabels = Map.copyOf(gatewayLabels);
     pipelines = List.copyOf(pipelines);
   }
 

@@ -59,9 +59,10 @@ public final class AgentConfigReader {
       throw new ConfigException("(file)", "empty, expected a mapping with pipelines");
     }
     root.allowOnly("gateway", "mqtt", "broker", "http", "pipelines", "sync", "outbox");
-    ConfigNode gateway = root.child("gateway").allowOnly("id");
+    ConfigNode gateway = root.child("gateway").allowOnly("id", "labels");
     String gatewayId = gateway.string("id", "gateway-1");
     checkTopicLevel(gateway.path("id"), gatewayId);
+    Map<String, String> labels = labels(gateway.child("labels"));
     BrokerSettings broker = broker(root.child("broker").allowOnly("embedded"));
     MqttSettings mqtt = mqtt(root.child("mqtt"), gatewayId);
     if (mqtt.uri().isEmpty() && !broker.enabled()) {
@@ -100,12 +101,35 @@ public final class AgentConfigReader {
     }
     return new AgentConfig(
         gatewayId,
+        labels,
         mqtt,
         broker,
         httpSettings,
         pipelines,
         SyncConfigReader.read(root.child("sync"), baseDir),
         OutboxConfigReader.read(root.child("outbox"), baseDir, gatewayId));
+  }
+
+  /** {@code gateway.labels}: a mapping of non-empty names to text values. */
+  private static Map<String, String> labels(ConfigNode node) {
+    Map<String, String> labels = new java.util.TreeMap<>();
+    if (!node.isPresent()) {
+      return labels;
+    }
+    JsonNode raw = node.raw();
+    if (!raw.isObject()) {
+      throw new ConfigException(
+          node.path(), ConfigNode.describe(raw) + " is not a mapping of label names to values");
+    }
+    raw.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (name.isBlank()) {
+                throw new ConfigException(node.path(), "a label name is empty");
+              }
+              labels.put(name, node.requiredString(name, "a label value"));
+            });
+    return labels;
   }
 
   private static BrokerSettings broker(ConfigNode node) {

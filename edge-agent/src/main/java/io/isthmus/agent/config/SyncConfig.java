@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param platform the platform packages must list ({@code any} always fits)
  * @param keep how many versions per pipeline stay installed, the active one included
  * @param watchInterval how often the desired file is checked for changes
+ * @param heartbeat how often the reported state is published besides every change, so the console
+ *     can tell a silent gateway from an offline one
  * @param download how packages are fetched
  * @param rollback when a newly activated version is rolled back
  */
@@ -27,6 +29,7 @@ public record SyncConfig(
     String platform,
     int keep,
     Duration watchInterval,
+    Duration heartbeat,
     DownloadSettings download,
     RollbackSettings rollback) {
 

@@ -11,6 +11,16 @@ import java.util.Optional;
 final class SyncConfigReader {
   private SyncConfigReader() {}
 
+  private static Duration heartbeat(ConfigNode node) {
+    Duration heartbeat = node.duration("heartbeat", Duration.ofSeconds(30));
+    if (heartbeat.compareTo(Duration.ofMillis(100)) < 0) {
+      throw new ConfigException(
+          node.path("heartbeat"),
+          heartbeat.toMillis() + " ms is too short, expected at least 100ms");
+    }
+    return heartbeat;
+  }
+
   static Optional<SyncConfig> read(ConfigNode node, Path baseDir) {
     if (!node.isPresent()) {
       return Optional.empty();
@@ -22,6 +32,7 @@ final class SyncConfigReader {
         "platform",
         "keep",
         "watchInterval",
+        "heartbeat",
         "download",
         "rollback");
     Path dir = baseDir.resolve(node.requiredString("dir", "a folder for the model store"));
@@ -47,6 +58,7 @@ final class SyncConfigReader {
             node.string("platform", Platforms.current()),
             node.integer("keep", 3, 2, 100),
             node.duration("watchInterval", Duration.ofSeconds(2)),
+            heartbeat(node),
             new DownloadSettings(
                 download.integer("attempts", 6, 1, 1000),
                 download.duration("backoffInitial", Duration.ofMillis(500)),

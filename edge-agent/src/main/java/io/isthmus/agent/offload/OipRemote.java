@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -49,8 +50,21 @@ final class OipRemote {
             .build();
   }
 
-  /** What the server answered, with the bytes that travelled and the round trip. */
-  record Reply(Outputs outputs, long bytes, long roundTripNanos) {}
+  /**
+   * The response parameter in which our function reports its own time for the request, from its
+   * model call to the outputs (batching wait included), in microseconds. Other OIP servers leave it
+   * out.
+   */
+  static final String INFER_US_PARAMETER = "isthmus_infer_us";
+
+  /**
+   * What the server answered, with the bytes that travelled, the round trip, and the server's own
+   * inference time when it reported one.
+   */
+  record Reply(Outputs outputs, long bytes, long roundTripNanos, OptionalLong serverInferUs) {}
+
+  /** Decoded outputs and the server's reported inference time. */
+  private record Decoded(Outputs outputs, OptionalLong serverInferUs) {}
 
   /**
    * Runs model {@code model} (version {@code version}, else the server's default) on {@code
@@ -84,8 +98,12 @@ final class OipRemote {
                 throw new CompletionException(transportFailure(failure));
               }
               long took = System.nanoTime() - start;
+              Decoded decoded = decode(response);
               return new Reply(
-                  decode(response), (long) body.body().length + response.body().length, took);
+                  decoded.outputs(),
+                  (long) body.body().length + response.body().length,
+                  took,
+                  decoded.serverInferUs());
             });
   }
 
@@ -127,7 +145,7 @@ final class OipRemote {
         List.of());
   }
 
-  private Outputs decode(HttpResponse<byte[]> response) {
+  private Decoded decode(HttpResponse<byte[]> response) {
     if (response.statusCode() != 200) {
       String message;
       try {
@@ -149,12 +167,23 @@ final class OipRemote {
             output.name(),
             Tensor.ofBytes(dataType(output.datatype()), output.shape(), output.data()));
       }
-      return new Outputs(outputs);
+      return new Decoded(new Outputs(outputs), serverInferUs(decoded));
     } catch (ProtocolException | IllegalArgumentException e) {
       throw new CompletionException(
           new OffloadException(
               FallbackReason.BAD_RESPONSE, "the server's answer does not decode: " + e, e));
     }
+  }
+
+  /** The server's own inference time, when it reported a sensible one. */
+  private static OptionalLong serverInferUs(InferenceResponse response) {
+    Optional<Long> us;
+    try {
+      us = response.parameters().getLong(INFER_US_PARAMETER);
+    } catch (RuntimeException e) {
+      return OptionalLong.empty(); // a server that uses the name for something else
+    }
+    return us.filter(v -> v >= 0).map(OptionalLong::of).orElse(OptionalLong.empty());
   }
 
   private static OffloadException statusFailure(int status, String message) {

@@ -3,6 +3,7 @@ package io.isthmus.agent.offload;
 import io.isthmus.agent.config.SplitSettings;
 import io.isthmus.agent.config.SplitSettings.Candidate;
 import io.isthmus.agent.exec.RateLimitedLog;
+import io.isthmus.agent.model.VersionedModel;
 import io.isthmus.inference.Engines;
 import io.isthmus.inference.ExecutionProvider;
 import io.isthmus.inference.InferenceException;
@@ -160,7 +161,9 @@ public final class SplitModel implements LoadedModel {
           outputs,
           headNanos / 1000,
           OptionalLong.of(reply.roundTripNanos() / 1000),
-          Optional.of(trace.traceId()));
+          reply.serverInferUs(),
+          Optional.of(trace.traceId()),
+          Optional.empty());
     } catch (OffloadException e) {
       breaker.onFailure();
       metrics.fallback(e.reason(), events);
@@ -186,11 +189,24 @@ public final class SplitModel implements LoadedModel {
 
   private SplitRun runLocal(Map<String, Tensor> inputs, long spentNanos) throws InferenceException {
     long start = System.nanoTime();
-    Outputs outputs = full.run(inputs);
+    Outputs outputs;
+    Optional<String> version = Optional.empty();
+    if (full instanceof VersionedModel versioned) {
+      VersionedModel.Served served = versioned.runVersioned(inputs);
+      outputs = served.outputs();
+      version = Optional.of(served.version());
+    } else {
+      outputs = full.run(inputs);
+    }
     long nanos = System.nanoTime() - start;
     chooser.localRan(nanos / 1e6);
     return new SplitRun(
-        outputs, (spentNanos + nanos) / 1000, OptionalLong.empty(), Optional.empty());
+        outputs,
+        (spentNanos + nanos) / 1000,
+        OptionalLong.empty(),
+        OptionalLong.empty(),
+        Optional.empty(),
+        version);
   }
 
   /** Waits for the offload on this (worker) thread, at most the deadline. */

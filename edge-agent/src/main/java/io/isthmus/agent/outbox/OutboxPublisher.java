@@ -6,6 +6,9 @@ import io.isthmus.agent.pipeline.ResultSink;
 import io.isthmus.agent.pipeline.SensorEventDecoder;
 import io.isthmus.protocol.ProtocolException;
 import io.isthmus.protocol.json.InferenceResultJson;
+import io.isthmus.protocol.mqtt.GatewayChannel;
+import io.isthmus.protocol.mqtt.MqttTopics;
+import io.isthmus.protocol.v1.GatewayEvent;
 import io.isthmus.protocol.v1.InferenceResult;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -19,13 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends results to MQTT through a durable {@link Outbox}: {@link #publish} appends the result and
- * completes once it is stored (as the fsync policy says), and one delivery thread publishes the
- * stored results in order at QoS 1, each carrying its {@link IdempotencyKey} in the result's {@code
- * idempotency_key}, and acknowledges a record in the outbox when the broker acknowledged its
- * publish (PUBACK). A failed or unanswered publish, or a lost connection, rewinds delivery to the
- * oldest unacknowledged record, which is sent again once the connection is back: at least once, in
- * order, and a consumer drops the duplicates by key ({@link Deduplicator}).
+ * Sends results (and the gateway's progress events, {@code isthmus/v1/gateways/{id}/events}) to
+ * MQTT through a durable {@link Outbox}: {@link #publish} appends the result and completes once it
+ * is stored (as the fsync policy says), and one delivery thread publishes the stored results in
+ * order at QoS 1, each carrying its {@link IdempotencyKey} in the result's {@code idempotency_key},
+ * and acknowledges a record in the outbox when the broker acknowledged its publish (PUBACK). A
+ * failed or unanswered publish, or a lost connection, rewinds delivery to the oldest unacknowledged
+ * record, which is sent again once the connection is back: at least once, in order, and a consumer
+ * drops the duplicates by key ({@link Deduplicator}).
  *
  * <p>{@link #publish} blocks on disk I/O: call it from worker threads. Results that do not fit
  * (quota under {@link FullPolicy#REJECT}, a record too large, a disk error) fail its future; the
@@ -42,6 +46,7 @@ public final class OutboxPublisher implements ResultSink, AutoCloseable {
 
   private final Outbox outbox;
   private final InferenceResultJson json = InferenceResultJson.defaults();
+  private final MqttTopics topics = MqttTopics.defaults();
   private final RateLimitedLog log = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   private final Object wakeUp = new Object();
   private volatile MqttConnection connection;
@@ -173,7 +178,10 @@ public final class OutboxPublisher implements ResultSink, AutoCloseable {
       keyed = withKey(message, record.key());
     } catch (IOException | ProtocolException e) {
       // written by this class, so only a format change or damage gets here: resending cannot help
-      LOG.error("Outbox record {} is not a result and is skipped: {}", record.key(), e.toString());
+      LOG.error(
+          "Outbox record {} is neither a result nor an event and is skipped: {}",
+          record.key(),
+          e.toString());
       return Future.succeededFuture();
     }
     String contentType = message.contentType().isEmpty() ? null : message.contentType();
@@ -182,6 +190,15 @@ public final class OutboxPublisher implements ResultSink, AutoCloseable {
 
   private byte[] withKey(OutboxMessage message, IdempotencyKey key)
       throws IOException, ProtocolException {
+    if (topics
+        .parseGateway(message.topic())
+        .filter(t -> t.channel() == GatewayChannel.EVENTS)
+        .isPresent()) {
+      return GatewayEvent.parseFrom(message.payload()).toBuilder()
+          .setIdempotencyKey(key.toString())
+          .build()
+          .toByteArray();
+    }
     if (SensorEventDecoder.PROTOBUF_CONTENT_TYPE.equals(message.contentType())) {
       return InferenceResult.parseFrom(message.payload()).toBuilder()
           .setIdempotencyKey(key.toString())

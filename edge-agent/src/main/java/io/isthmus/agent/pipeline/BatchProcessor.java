@@ -5,6 +5,7 @@ import io.isthmus.agent.exec.PipelineWorkers;
 import io.isthmus.agent.exec.QueuedEvent;
 import io.isthmus.agent.exec.RateLimitedLog;
 import io.isthmus.agent.metrics.PipelineMetrics;
+import io.isthmus.agent.model.VersionedModel;
 import io.isthmus.agent.offload.SplitModel;
 import io.isthmus.agent.offload.SplitRun;
 import io.isthmus.agent.pipeline.pre.Preprocessor;
@@ -106,6 +107,8 @@ final class BatchProcessor implements PipelineWorkers.BatchHandler<List<Prepared
     long start = System.nanoTime();
     Outputs outputs;
     OptionalLong networkUs = OptionalLong.empty();
+    OptionalLong cloudInferUs = OptionalLong.empty();
+    String version = config.model().version();
     try {
       List<float[]> samples = new ArrayList<>(events.size());
       events.forEach(e -> samples.add(e.sample()));
@@ -113,6 +116,12 @@ final class BatchProcessor implements PipelineWorkers.BatchHandler<List<Prepared
         SplitRun run = split.runSplit(binding.stack(samples));
         outputs = run.outputs();
         networkUs = run.networkUs();
+        cloudInferUs = run.cloudInferUs();
+        version = run.modelVersion().orElse(version);
+      } else if (model instanceof VersionedModel versioned) {
+        VersionedModel.Served served = versioned.runVersioned(binding.stack(samples));
+        outputs = served.outputs();
+        version = served.version();
       } else {
         outputs = model.run(binding.stack(samples));
       }
@@ -130,12 +139,13 @@ final class BatchProcessor implements PipelineWorkers.BatchHandler<List<Prepared
     long inferUs = (end - start) / 1000 - networkUs.orElse(0);
     metrics.stage("infer", inferUs);
     metrics.batch(events.size());
+    ModelRun run = new ModelRun(version, inferUs, networkUs, cloudInferUs, end);
     for (int i = 0; i < events.size(); i++) {
       PreparedEvent event = events.get(i);
       try {
         long postStart = System.nanoTime();
         Outputs mine = ModelBinding.slice(outputs, i, events.size());
-        publisher.publish(event, mine, inferUs, networkUs, end);
+        publisher.publish(event, mine, run);
         metrics.stage("post", (System.nanoTime() - postStart) / 1000);
       } catch (RejectedEventException e) {
         reject(event.event().getDeviceId(), e);

@@ -14,7 +14,6 @@ import io.isthmus.protocol.v1.InferenceResult;
 import io.isthmus.protocol.v1.LatencyBreakdown;
 import io.isthmus.protocol.v1.SensorEvent;
 import io.vertx.core.Future;
-import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -49,12 +48,7 @@ final class ResultPublisher {
    *
    * @throws RejectedEventException BAD_OUTPUT when the outputs cannot be summarised or encoded
    */
-  Future<Void> publish(
-      PreparedEvent prepared,
-      Outputs outputs,
-      long inferUs,
-      OptionalLong networkUs,
-      long inferEndNanos)
+  Future<Void> publish(PreparedEvent prepared, Outputs outputs, ModelRun run)
       throws RejectedEventException {
     SensorEvent event = prepared.event();
     InferenceResult.Builder result =
@@ -65,7 +59,7 @@ final class ResultPublisher {
             .setEventTimestampUs(event.getTimestampUs())
             .setPipeline(config.name())
             .setModelName(config.model().name())
-            .setModelVersion(config.model().version());
+            .setModelVersion(run.modelVersion());
     post.apply(outputs, result);
     if (config.result().includeOutputs() && !(post instanceof RawPost)) {
       for (String name : outputs.names()) {
@@ -73,17 +67,18 @@ final class ResultPublisher {
       }
     }
     long triggerUs = event.getIngestTimestampUs() - event.getTimestampUs();
-    long responseUs = (System.nanoTime() - inferEndNanos) / 1000;
+    long responseUs = (System.nanoTime() - run.endNanos()) / 1000;
     long publishedAtUs = nowMicros();
     long totalUs = publishedAtUs - event.getTimestampUs();
     LatencyBreakdown.Builder latency =
         LatencyBreakdown.newBuilder()
             .setTriggerUs(triggerUs)
             .setQueueUs(prepared.queueUs())
-            .setEdgeInferUs(inferUs)
+            .setEdgeInferUs(run.edgeInferUs())
             .setResponseUs(responseUs)
             .setTotalUs(totalUs);
-    networkUs.ifPresent(latency::setNetworkUs);
+    run.networkUs().ifPresent(latency::setNetworkUs);
+    run.cloudInferUs().ifPresent(latency::setCloudInferUs);
     result.setLatency(latency).setPublishedAtUs(publishedAtUs);
     byte[] payload = encode(result.build());
     String topic = topics.result(config.name(), event.getDeviceId());

@@ -1,6 +1,7 @@
 package io.isthmus.agent.sync;
 
 import io.isthmus.agent.ingest.MqttConnection;
+import io.isthmus.agent.pipeline.ResultSink;
 import io.isthmus.protocol.mqtt.GatewayChannel;
 import io.isthmus.protocol.mqtt.MqttTopics;
 import io.isthmus.protocol.v1.GatewayEvent;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the gateway's {@code ReportedState} (retained, QoS 1, so the console sees the latest
  * one whenever it connects) and progress {@code GatewayEvent}s (QoS 1). Without a connection the
- * report waits: the next one is complete, so nothing is queued.
+ * report waits: the next one is complete, so nothing is queued. Events are a history, not a state:
+ * with an outbox they go through it ({@link #eventsThrough}), so those of an outage are delivered
+ * after it, each with an idempotency key; without one, an event that finds no connection is lost.
  */
 final class FleetReporter {
   private static final Logger LOG = LoggerFactory.getLogger(FleetReporter.class);
@@ -23,6 +26,7 @@ final class FleetReporter {
   private final MqttTopics topics = MqttTopics.defaults();
   private volatile MqttConnection mqtt;
   private volatile ReportedState unsent;
+  private volatile ResultSink events;
 
   FleetReporter(String gatewayId) {
     this.gatewayId = gatewayId;
@@ -30,6 +34,11 @@ final class FleetReporter {
 
   void connect(MqttConnection connection) {
     this.mqtt = connection;
+  }
+
+  /** Sends events through {@code sink} (the outbox) instead of straight to MQTT. */
+  void eventsThrough(ResultSink sink) {
+    this.events = sink;
   }
 
   /** Publishes {@code state}; without a connection it is kept for {@link #flush}. */
@@ -56,7 +65,14 @@ final class FleetReporter {
             .setMessage(message)
             .setTimestampUs(nowMicros())
             .build();
-    publish(GatewayChannel.EVENTS, event.toByteArray(), false);
+    ResultSink sink = events;
+    if (sink == null) {
+      publish(GatewayChannel.EVENTS, event.toByteArray(), false);
+      return;
+    }
+    String topic = topics.gateway(gatewayId, GatewayChannel.EVENTS);
+    sink.publish(topic, event.toByteArray(), 1, PROTOBUF)
+        .onFailure(e -> LOG.warn("sync event not stored in the outbox: {}", e.toString()));
   }
 
   /** Returns false when there is no connection to publish on. */

@@ -1,11 +1,13 @@
 package io.isthmus.agent.sync;
 
+import io.isthmus.agent.AgentVersion;
 import io.isthmus.agent.config.ConfigException;
 import io.isthmus.agent.config.PipelineConfig;
 import io.isthmus.agent.config.SyncConfig;
 import io.isthmus.agent.ingest.MqttConnection;
 import io.isthmus.agent.pipeline.Pipeline;
 import io.isthmus.agent.pipeline.PipelineFactory;
+import io.isthmus.agent.pipeline.ResultSink;
 import io.isthmus.agent.sync.SyncState.Installed;
 import io.isthmus.inference.Engines;
 import io.isthmus.inference.InferenceEngine;
@@ -22,6 +24,7 @@ import io.isthmus.protocol.v1.DesiredState;
 import io.isthmus.protocol.v1.GatewayEventKind;
 import io.isthmus.protocol.v1.Health;
 import io.isthmus.protocol.v1.ModelFormat;
+import io.isthmus.protocol.v1.PipelineStats;
 import io.isthmus.protocol.v1.PipelineStatus;
 import io.isthmus.protocol.v1.ReportedState;
 import io.vertx.core.Future;
@@ -34,6 +37,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *    fetch PKG to staging/ (resume, retry) -> verify hash, key, platform -> store.put(file, sha256)
  *    -> load from store -> bind + warm up -> swap (old closes after its runs) -> state.json
  *    -> watch window: error rate / p99 over bound -> roll back to the previous version
- *  every change -> reported (retained) + events
+ *  every change and every heartbeat -> reported (retained); progress -> events (via the outbox)
  * </pre>
  *
  * <p>At start-up each pipeline's model comes from the store (the version last activated, per {@code
@@ -63,6 +67,7 @@ public final class ModelSync implements AutoCloseable {
 
   private final Vertx vertx;
   private final String gatewayId;
+  private final Map<String, String> labels;
   private final SyncConfig config;
   private final TrustedKeys trusted;
   private final ModelStore store;
@@ -76,14 +81,17 @@ public final class ModelSync implements AutoCloseable {
   private final DesiredStates desired;
   private volatile boolean retryPending;
   private volatile long timer = -1;
+  private volatile long heartbeat = -1;
 
   /** A pipeline and the model sync swaps in it. */
   private record Slot(
       PipelineConfig config, SwappableModel model, AtomicReference<Pipeline> pipeline) {}
 
-  private ModelSync(Vertx vertx, String gatewayId, SyncConfig config) throws IOException {
+  private ModelSync(Vertx vertx, String gatewayId, Map<String, String> labels, SyncConfig config)
+      throws IOException {
     this.vertx = vertx;
     this.gatewayId = gatewayId;
+    this.labels = Map.copyOf(labels);
     this.config = config;
     try {
       this.trusted = TrustedKeys.load(config.trustedKeys());
@@ -114,11 +122,13 @@ public final class ModelSync implements AutoCloseable {
   /**
    * Opens the sync folder, its store and state, and the trusted keys. Blocks.
    *
+   * @param labels the gateway's labels, reported with every state
    * @throws ConfigException when the trusted keys cannot be read or the folder cannot be used
    */
-  public static ModelSync open(Vertx vertx, String gatewayId, SyncConfig config) {
+  public static ModelSync open(
+      Vertx vertx, String gatewayId, Map<String, String> labels, SyncConfig config) {
     try {
-      return new ModelSync(vertx, gatewayId, config);
+      return new ModelSync(vertx, gatewayId, labels, config);
     } catch (IOException e) {
       throw new ConfigException("sync.dir", config.dir() + " cannot be used: " + e, e);
     }
@@ -166,12 +176,21 @@ public final class ModelSync implements AutoCloseable {
 
   /**
    * Starts reconciling: subscribes to the desired topic on {@code mqtt}, watches the desired file,
-   * and reconciles the cached desired state at once. Fails when the subscription fails.
+   * reconciles the cached desired state at once, and reports the state every {@code heartbeat}.
+   * Fails when the subscription fails.
+   *
+   * @param events where progress events go instead of straight to MQTT (the outbox); null for MQTT
    */
-  public Future<Void> start(MqttConnection mqtt) {
+  public Future<Void> start(MqttConnection mqtt, ResultSink events) {
     reporter.connect(mqtt);
+    if (events != null) {
+      reporter.eventsThrough(events);
+    }
     submit(() -> reconcile(desired.current()));
     timer = vertx.setPeriodic(config.watchInterval().toMillis(), id -> submit(this::tick));
+    heartbeat =
+        vertx.setPeriodic(
+            config.heartbeat().toMillis(), id -> submit(() -> reporter.report(reported())));
     String topic = MqttTopics.defaults().gateway(gatewayId, GatewayChannel.DESIRED);
     return mqtt.subscribe(topic, 1, message -> submit(() -> received(message.payload(), topic)));
   }
@@ -183,7 +202,10 @@ public final class ModelSync implements AutoCloseable {
             .setGatewayId(gatewayId)
             .setObservedGeneration(state.observedGeneration())
             .setReportedAtUs(FleetReporter.nowMicros())
-            .setStartedAtUs(startedUs);
+            .setStartedAtUs(startedUs)
+            .putAllLabels(labels)
+            .setPlatform(config.platform())
+            .setAgentVersion(AgentVersion.current());
     Health worst = Health.HEALTH_OK;
     for (Slot slot : slots.values()) {
       String name = slot.config().name();
@@ -198,7 +220,8 @@ public final class ModelSync implements AutoCloseable {
               .setInstalledVersion(
                   p.installed().isEmpty() ? slot.model().version() : p.installed().get(0).version())
               .setHealth(health)
-              .setUpdatedAtUs(FleetReporter.nowMicros());
+              .setUpdatedAtUs(FleetReporter.nowMicros())
+              .setStats(stats(slot.model()));
       if (error != null) {
         status.setLastError(error);
         report.setLastError(error);
@@ -217,6 +240,20 @@ public final class ModelSync implements AutoCloseable {
       worst = Health.HEALTH_DEGRADED;
     }
     return report.setHealth(worst).build();
+  }
+
+  /** What the serving version did since it became active. */
+  private static PipelineStats stats(SwappableModel model) {
+    String version = model.version();
+    RunWindow runs = model.runs();
+    return PipelineStats.newBuilder()
+        .setModelVersion(version)
+        .setRuns(runs.runs())
+        .setErrors(runs.errors())
+        .setP50Us(TimeUnit.NANOSECONDS.toMicros(runs.percentileNanos(0.50)))
+        .setP95Us(TimeUnit.NANOSECONDS.toMicros(runs.percentileNanos(0.95)))
+        .setSinceUs(runs.sinceUs())
+        .build();
   }
 
   private void submit(Runnable work) {
@@ -325,8 +362,7 @@ public final class ModelSync implements AutoCloseable {
       throw new SyncException(
           SyncException.LOAD_FAILED, version.version() + " does not fit: " + e.getMessage(), e);
     }
-    RunWindow window = new RunWindow();
-    slot.model().swap(candidate, version.version(), window);
+    RunWindow window = slot.model().swap(candidate, version.version());
     try {
       List<Installed> dropped = state.activate(name, version, config.keep());
       deleteUnreferenced(dropped);
@@ -350,7 +386,7 @@ public final class ModelSync implements AutoCloseable {
   /** Runs on the sync thread at the end of a watch window. */
   private void judge(
       long generation, Slot slot, Installed version, Optional<String> previous, RunWindow window) {
-    if (!slot.model().version().equals(version.version())
+    if (slot.model().runs() != window
         || state.pipeline(slot.config().name()).active().filter(version.key()::equals).isEmpty()) {
       return; // replaced since
     }
@@ -360,7 +396,6 @@ public final class ModelSync implements AutoCloseable {
     }
     String reason = window.verdict(config.rollback()).orElse(null);
     if (reason == null) {
-      slot.model().stopWatching();
       return;
     }
     rollback(generation, slot, version, previous, reason);
@@ -387,7 +422,7 @@ public final class ModelSync implements AutoCloseable {
     }
     String version = back.map(Installed::version).orElse(slot.config().model().version());
     lastErrors.put(name, reason); // before the swap: whoever sees the old version sees why
-    slot.model().swap(model, version, null);
+    slot.model().swap(model, version);
     try {
       state.refuse(name, bad.key(), reason);
       state.reactivate(name, back.map(Installed::key));
@@ -436,6 +471,9 @@ public final class ModelSync implements AutoCloseable {
   public void close() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (heartbeat >= 0) {
+      vertx.cancelTimer(heartbeat);
     }
     // no interrupt: a step in progress finishes its file writes (the store and state stay whole)
     thread.shutdown();

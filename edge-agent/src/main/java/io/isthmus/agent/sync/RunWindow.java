@@ -7,16 +7,38 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Outcomes and run times of a newly activated model during its watch window: the share of failed
- * runs and the 99th percentile run time decide a rollback. Keeps the last {@value #SAMPLES} run
- * times.
+ * Outcomes and run times of the version serving a pipeline since it became active: they go into the
+ * reported {@code PipelineStats} (runs, errors, p50, p95), and during the watch window after a swap
+ * the share of failed runs and the 99th percentile run time decide a rollback. Keeps the last
+ * {@value #SAMPLES} run times.
  */
 final class RunWindow {
   static final int SAMPLES = 4096;
 
   private final long[] nanos = new long[SAMPLES];
+  private final long sinceUs;
   private long runs;
   private long errors;
+
+  RunWindow() {
+    this(FleetReporter.nowMicros());
+  }
+
+  /**
+   * @param sinceUs when counting starts, microseconds since the epoch
+   */
+  RunWindow(long sinceUs) {
+    this.sinceUs = sinceUs;
+  }
+
+  /** When counting started, microseconds since the epoch. */
+  long sinceUs() {
+    return sinceUs;
+  }
+
+  synchronized long errors() {
+    return errors;
+  }
 
   synchronized void record(boolean ok, long runNanos) {
     nanos[(int) (runs % SAMPLES)] = runNanos;
@@ -35,14 +57,22 @@ final class RunWindow {
   }
 
   /** The 99th percentile of the kept run times, in nanoseconds; 0 without runs. */
-  synchronized long p99Nanos() {
+  long p99Nanos() {
+    return percentileNanos(0.99);
+  }
+
+  /**
+   * The {@code q} quantile (nearest rank, 0 &lt; q &le; 1) of the kept run times, in nanoseconds; 0
+   * without runs.
+   */
+  synchronized long percentileNanos(double q) {
     int n = (int) Math.min(runs, SAMPLES);
     if (n == 0) {
       return 0;
     }
     long[] sorted = Arrays.copyOf(nanos, n);
     Arrays.sort(sorted);
-    return sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)];
+    return sorted[Math.max(0, Math.min(n - 1, (int) Math.ceil(n * q) - 1))];
   }
 
   /**

@@ -1,10 +1,10 @@
 package io.isthmus.agent.sync;
 
+import io.isthmus.agent.model.VersionedModel;
 import io.isthmus.inference.ExecutionProvider;
 import io.isthmus.inference.InferenceException;
 import io.isthmus.inference.LoadedModel;
 import io.isthmus.inference.ModelSignature;
-import io.isthmus.inference.Outputs;
 import io.isthmus.inference.Tensor;
 import java.util.Map;
 
@@ -13,42 +13,37 @@ import java.util.Map;
  * to the next run and then closes the old one, which waits for the runs already inside it (the
  * engine's read/write lock); a run that picked the old model just as it closed sees {@code
  * IllegalStateException} before anything ran and is retried on the new one. So every event runs
- * exactly once, on one of the two.
+ * exactly once, on one of the two, and {@link #runVersioned} names the one it ran on.
  *
- * <p>While a {@link RunWindow} is attached, each run's outcome and time are recorded in it for the
- * rollback decision.
+ * <p>Each version's runs (outcome and time) are recorded in its own {@link RunWindow}, started
+ * afresh at every swap: the reported run figures and the rollback decision read it.
  */
-final class SwappableModel implements LoadedModel {
-  private record Serving(LoadedModel model, String version, RunWindow window) {}
+final class SwappableModel implements VersionedModel {
+  private record Serving(LoadedModel model, String version, RunWindow runs) {}
 
   private volatile Serving current;
   private volatile boolean closed;
 
   SwappableModel(LoadedModel model, String version) {
-    this.current = new Serving(model, version, null);
+    this.current = new Serving(model, version, new RunWindow());
   }
 
   @Override
-  public Outputs run(Map<String, Tensor> inputs) throws InferenceException {
+  public Served runVersioned(Map<String, Tensor> inputs) throws InferenceException {
     while (true) {
       Serving s = current;
-      RunWindow window = s.window();
-      long start = window == null ? 0 : System.nanoTime();
+      long start = System.nanoTime();
       try {
-        Outputs outputs = s.model().run(inputs);
-        if (window != null) {
-          window.record(true, System.nanoTime() - start);
-        }
-        return outputs;
+        Served served = new Served(s.model().run(inputs), s.version());
+        s.runs().record(true, System.nanoTime() - start);
+        return served;
       } catch (IllegalStateException e) {
         if (closed || current == s) {
           throw e;
         }
         // swapped under us before the run started: run on the new model
       } catch (InferenceException | RuntimeException e) {
-        if (window != null) {
-          window.record(false, System.nanoTime() - start);
-        }
+        s.runs().record(false, System.nanoTime() - start);
         throw e;
       }
     }
@@ -58,27 +53,29 @@ final class SwappableModel implements LoadedModel {
    * Serves {@code next} from the next run on and closes the old model once the runs inside it
    * finish (blocks until then).
    *
-   * @param window where runs of {@code next} are recorded; null for none
+   * @return the window where the runs of {@code next} are recorded
    */
-  void swap(LoadedModel next, String version, RunWindow window) {
+  RunWindow swap(LoadedModel next, String version) {
+    RunWindow runs = new RunWindow();
     if (closed) {
       next.close(); // the pipeline stopped meanwhile
-      return;
+      return runs;
     }
     Serving old = current;
-    current = new Serving(next, version, window);
+    current = new Serving(next, version, runs);
     old.model().close();
-  }
-
-  /** Stops recording runs of the current model (its watch window has passed). */
-  void stopWatching() {
-    Serving s = current;
-    current = new Serving(s.model(), s.version(), null);
+    return runs;
   }
 
   /** The version serving now. */
-  String version() {
+  @Override
+  public String version() {
     return current.version();
+  }
+
+  /** The runs of the version serving now, since it became active. */
+  RunWindow runs() {
+    return current.runs();
   }
 
   /** The model serving now, for checks against a candidate. */

@@ -41,4 +41,18 @@ class RunWindowTest {
     assertThat(window.verdict(new RollbackSettings(Duration.ofSeconds(1), 10, 0.1, Duration.ZERO)))
         .isEmpty();
   }
+
+  @Test
+  void percentilesAreNearestRankOverTheKeptRuns() {
+    RunWindow window = new RunWindow(42);
+    for (int i = 1; i <= 100; i++) {
+      window.record(i % 10 != 0, i * 1_000L); // 1..100 us, every tenth failed
+    }
+    assertThat(window.sinceUs()).isEqualTo(42);
+    assertThat(window.runs()).isEqualTo(100);
+    assertThat(window.errors()).isEqualTo(10);
+    assertThat(window.percentileNanos(0.5)).isEqualTo(50_000);
+    assertThat(window.percentileNanos(0.95)).isEqualTo(95_000);
+    assertThat(new RunWindow().percentileNanos(0.5)).isZero();
+  }
 }

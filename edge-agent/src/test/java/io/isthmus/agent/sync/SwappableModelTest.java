@@ -3,6 +3,7 @@ package io.isthmus.agent.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.isthmus.agent.model.VersionedModel;
 import io.isthmus.inference.Engines;
 import io.isthmus.inference.LoadedModel;
 import io.isthmus.inference.ModelOptions;
@@ -59,6 +60,7 @@ class SwappableModelTest {
     // WHEN 4 threads run without pause while the model is swapped
     ExecutorService pool = Executors.newFixedThreadPool(4);
     ConcurrentLinkedQueue<Float> scores = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> mislabelled = new ConcurrentLinkedQueue<>();
     AtomicBoolean swapped = new AtomicBoolean();
     CountDownLatch running = new CountDownLatch(4);
     List<Future<Integer>> runners = new ArrayList<>();
@@ -70,7 +72,12 @@ class SwappableModelTest {
                 int runs = 0;
                 int afterSwap = 0;
                 while (afterSwap < 50) {
-                  scores.add(swappable.run(input()).get(0).toFloatArray()[0]);
+                  VersionedModel.Served served = swappable.runVersioned(input());
+                  float score = served.outputs().get(0).toFloatArray()[0];
+                  scores.add(score);
+                  if (!served.version().equals(score == s1 ? "1" : "2")) {
+                    mislabelled.add(served.version() + " -> " + score);
+                  }
                   runs++;
                   if (swapped.get()) {
                     afterSwap++;
@@ -80,7 +87,8 @@ class SwappableModelTest {
               }));
     }
     running.await();
-    swappable.swap(v2, "2", null);
+    RunWindow v1Runs = swappable.runs();
+    RunWindow v2Runs = swappable.swap(v2, "2");
     swapped.set(true);
     int runs = 0;
     for (Future<Integer> r : runners) {
@@ -88,9 +96,13 @@ class SwappableModelTest {
     }
     pool.shutdown();
 
-    // THEN no run failed or was lost, every score came from one of the two models, the new one
-    // answers now, and the old one is closed
+    // THEN no run failed or was lost, every score came from one of the two models and names the
+    // version that produced it, each version counted its own runs, the new one answers now, and
+    // the old one is closed
     assertThat(scores).hasSize(runs);
+    assertThat(mislabelled).isEmpty();
+    assertThat(v1Runs.runs() + v2Runs.runs()).isEqualTo(runs);
+    assertThat(v2Runs.runs()).isEqualTo(scores.stream().filter(s -> s == s2).count());
     assertThat(scores).allMatch(s -> s == s1 || s == s2);
     assertThat(scores).contains(s2);
     assertThat(score(swappable)).isEqualTo(s2);
@@ -101,20 +113,21 @@ class SwappableModelTest {
   }
 
   @Test
-  void aWatchWindowCountsRunsUntilWatchingStops() throws Exception {
+  void eachVersionCountsItsOwnRunsAndFailuresFromItsSwap() throws Exception {
     SwappableModel swappable = new SwappableModel(model("v1.onnx", 1), "1");
-    RunWindow window = new RunWindow();
-    swappable.swap(model("v2.onnx", 2), "2", window);
+    swappable.run(input());
+    RunWindow window = swappable.swap(model("v2.onnx", 2), "2");
 
     swappable.run(input());
     swappable.run(input());
     assertThatThrownBy(() -> swappable.run(Map.of())).isNotNull();
-    swappable.stopWatching();
-    swappable.run(input());
 
+    assertThat(swappable.runs()).isSameAs(window);
     assertThat(window.runs()).isEqualTo(3);
+    assertThat(window.errors()).isEqualTo(1);
     assertThat(window.errorRate()).isEqualTo(1.0 / 3);
     assertThat(window.p99Nanos()).isPositive();
+    assertThat(window.percentileNanos(0.5)).isPositive().isLessThanOrEqualTo(window.p99Nanos());
     swappable.close();
   }
 }
