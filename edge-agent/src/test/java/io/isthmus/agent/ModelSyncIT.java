@@ -8,6 +8,8 @@ import io.isthmus.protocol.manifest.PackageBuilder;
 import io.isthmus.protocol.manifest.SigningKey;
 import io.isthmus.protocol.v1.DesiredModel;
 import io.isthmus.protocol.v1.DesiredState;
+import io.isthmus.protocol.v1.GatewayEvent;
+import io.isthmus.protocol.v1.GatewayEventKind;
 import io.isthmus.protocol.v1.InferenceResult;
 import io.isthmus.protocol.v1.PipelineStatus;
 import io.isthmus.protocol.v1.ReportedState;
@@ -71,8 +73,14 @@ class ModelSyncIT {
   }
 
   private String config() {
+    return config("");
+  }
+
+  /** The agent's configuration, {@code gatewayExtra} added to the {@code gateway:} mapping. */
+  private String config(String gatewayExtra) {
     return "gateway: {id: "
         + gateway
+        + gatewayExtra
         + "}\n"
         + "broker: {embedded: {enabled: true, port: 0}}\n"
         + "http: {host: 127.0.0.1, port: 0}\n"
@@ -204,6 +212,7 @@ class ModelSyncIT {
       publishDesired(desired(1, "2", v2));
       int sent = 0;
       Set<Long> seen = new HashSet<>();
+      java.util.TreeMap<Long, String> versions = new java.util.TreeMap<>();
       while (!status().getActiveVersion().equals("2") || sent < 200) {
         client.publish("sensors/dev-1/accel", Payloads.series(sent, 256));
         sent++;
@@ -214,11 +223,17 @@ class ModelSyncIT {
       for (int i = 0; i < sent; i++) {
         InferenceResult r = client.nextResult();
         assertThat(seen.add(r.getSequence())).as("duplicate %s", r.getSequence()).isTrue();
+        versions.put(r.getSequence(), r.getModelVersion());
       }
 
-      // THEN every event got exactly one result across the swap, the download resumed by Range,
-      // and the retained report shows v2 active with no error
+      // THEN every event got exactly one result across the swap, each naming the version that
+      // served it (v1 up to the swap, v2 from it on: one worker serves events in order), the
+      // download resumed by Range, and the retained report shows v2 active with no error
       assertThat(seen).hasSize(sent);
+      java.util.List<String> inOrder = new java.util.ArrayList<>(versions.values());
+      assertThat(inOrder).first().isEqualTo("1");
+      assertThat(inOrder).last().isEqualTo("2");
+      assertThat(inOrder).isSortedAccordingTo(String::compareTo);
       assertThat(client.pending()).isZero();
       assertThat(server.rangeRequests.get()).isGreaterThanOrEqualTo(1);
       await(
@@ -388,5 +403,88 @@ class ModelSyncIT {
     server = new PackageServer(packages, port);
     await("v3 active", () -> status().getActiveVersion().equals("3"));
     assertThat(status().hasLastError()).isFalse();
+  }
+
+  @Test
+  void reportsCarryIdentityAndRunFiguresOnAHeartbeatAndEventsGoThroughTheOutbox(Vertx vertx)
+      throws Exception {
+    // GIVEN an agent with labels, a short heartbeat and an outbox, and v2 on the package server
+    server = new PackageServer(packages, 0);
+    Path v2 = pack("vib-2", "2", fittedModel("v2.onnx", 7), key, PLATFORM);
+    String withOutbox =
+        config(", labels: {site: plant-3, hw: rpi5}")
+                .replace("  watchInterval: 100ms\n", "  watchInterval: 100ms\n  heartbeat: 200ms\n")
+            + "outbox: {dir: "
+            + dir.resolve("outbox")
+            + "}\n";
+    agent = AgentFixture.start(vertx, withOutbox, dir);
+    java.util.concurrent.LinkedBlockingQueue<ReportedState> reports =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.LinkedBlockingQueue<GatewayEvent> events =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    MqttClient console =
+        new MqttClient(agent.brokerUri(), "console-view-" + gateway, new MemoryPersistence());
+    console.connect();
+    console.subscribe(
+        "isthmus/v1/gateways/" + gateway + "/reported",
+        1,
+        (t, m) -> reports.add(ReportedState.parseFrom(m.getPayload())));
+    console.subscribe(
+        "isthmus/v1/gateways/" + gateway + "/events",
+        1,
+        (t, m) -> events.add(GatewayEvent.parseFrom(m.getPayload())));
+    try (TestMqttClient client =
+        new TestMqttClient(agent.brokerUri(), "isthmus/v1/results/vib/#")) {
+      // WHEN v2 becomes active and serves 20 events
+      publishDesired(desired(1, "2", v2));
+      await("v2 active", () -> status().getActiveVersion().equals("2"));
+      long swappedAtUs = status().getStats().getSinceUs();
+      servesExactlyOnce(client, 0, 20);
+      await("runs of v2 counted", () -> status().getStats().getRuns() >= 1);
+
+      // THEN the report names the gateway's labels, platform and agent version, and the run
+      // figures of v2 alone, counted from its swap
+      ReportedState report = sync().reported();
+      assertThat(report.getLabelsMap())
+          .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("site", "plant-3", "hw", "rpi5"));
+      assertThat(report.getPlatform()).isEqualTo(PLATFORM);
+      assertThat(report.getAgentVersion()).isEqualTo(AgentVersion.current()).isNotBlank();
+      io.isthmus.protocol.v1.PipelineStats stats = status().getStats();
+      assertThat(stats.getModelVersion()).isEqualTo("2");
+      // one run per batch: 1 to 20 runs for the 20 events, none failed
+      assertThat(stats.getRuns()).isBetween(1L, 20L);
+      assertThat(stats.getErrors()).isZero();
+      assertThat(stats.getP50Us()).isPositive().isLessThanOrEqualTo(stats.getP95Us());
+      assertThat(stats.getSinceUs()).isEqualTo(swappedAtUs).isGreaterThan(report.getStartedAtUs());
+
+      // AND with nothing changing, reports keep coming on the heartbeat, each newer
+      reports.clear();
+      ReportedState first = reports.poll(10, TimeUnit.SECONDS);
+      ReportedState second = reports.poll(10, TimeUnit.SECONDS);
+      assertThat(first).isNotNull();
+      assertThat(second).isNotNull();
+      assertThat(second.getReportedAtUs()).isGreaterThan(first.getReportedAtUs());
+      assertThat(second.getPipelinesOrThrow("vib").getStats().getModelVersion()).isEqualTo("2");
+
+      // AND the progress events came through the outbox: each with its idempotency key, in order
+      java.util.List<GatewayEvent> got = new java.util.ArrayList<>();
+      await(
+          "the ACTIVATED event",
+          () -> {
+            events.drainTo(got);
+            return got.stream()
+                .anyMatch(e -> e.getKind() == GatewayEventKind.GATEWAY_EVENT_KIND_ACTIVATED);
+          });
+      assertThat(got).allMatch(e -> e.getIdempotencyKey().startsWith(gateway + ":"));
+      assertThat(got.stream().map(GatewayEvent::getKind).toList())
+          .containsSubsequence(
+              GatewayEventKind.GATEWAY_EVENT_KIND_DOWNLOAD_STARTED,
+              GatewayEventKind.GATEWAY_EVENT_KIND_VERIFIED,
+              GatewayEventKind.GATEWAY_EVENT_KIND_INSTALLED,
+              GatewayEventKind.GATEWAY_EVENT_KIND_ACTIVATED);
+    } finally {
+      console.disconnect();
+      console.close();
+    }
   }
 }

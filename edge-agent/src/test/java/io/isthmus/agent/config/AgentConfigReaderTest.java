@@ -64,6 +64,29 @@ class AgentConfigReaderTest {
     assertThat(config.mqtt().clientId()).isEqualTo("isthmus-agent-gateway-1");
     assertThat(config.mqtt().session()).isEqualTo(AgentConfig.SessionMode.CLEAN);
     assertThat(config.mqtt().offlineBuffer()).isEqualTo(10_000);
+    assertThat(config.gatewayLabels()).isEmpty();
+  }
+
+  @Test
+  void gatewayLabelsAreReadAndBadOnesNamed() {
+    AgentConfig config =
+        AgentConfigReader.parse(
+            "gateway: {id: gw-7, labels: {site: plant-3, rack: 12}}\n" + MINIMAL,
+            Path.of("/etc/isthmus"));
+    assertThat(config.gatewayLabels())
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("site", "plant-3", "rack", "12"));
+
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("gateway: {labels: [a, b]}\n" + MINIMAL, Path.of("/")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("gateway.labels")
+        .hasMessageContaining("a list is not a mapping");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse(
+                    "gateway: {labels: {site: {a: 1}}}\n" + MINIMAL, Path.of("/")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("gateway.labels.site");
   }
 
   @Test

@@ -52,6 +52,7 @@ class SyncConfigReaderTest {
     assertThat(sync.rollback().maxErrorRate()).isEqualTo(0.05);
     assertThat(sync.rollback().maxP99()).isEqualTo(Duration.ofMillis(20));
     assertThat(sync.rollback().minRuns()).isEqualTo(20);
+    assertThat(sync.heartbeat()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
@@ -74,5 +75,13 @@ class SyncConfigReaderTest {
                     PIPELINES + "sync: {dir: s, trustedKeys: k, keep: 1}\n", Path.of("/tmp")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("sync.keep");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse(
+                    PIPELINES + "sync: {dir: s, trustedKeys: k, heartbeat: 10ms}\n",
+                    Path.of("/tmp")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("sync.heartbeat")
+        .hasMessageContaining("at least 100ms");
   }
 }
