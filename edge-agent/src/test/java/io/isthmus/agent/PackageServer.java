@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real HTTP server over a folder of packages for tests: answers {@code Range: bytes=N-} with 206,
- * and can drop the connection half-way through the next requests for chosen paths.
+ * can drop the connection half-way through the next requests for chosen paths, and can send slowly
+ * ({@link #throttle}) so that a download takes long enough to be interrupted.
  */
 public final class PackageServer implements AutoCloseable {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
@@ -23,6 +24,7 @@ public final class PackageServer implements AutoCloseable {
   private final HttpServer server;
   private final Path root;
   private final Map<String, Integer> drops = new ConcurrentHashMap<>();
+  private volatile long bytesPerSecond;
 
   /** Requests that carried a Range header. */
   public final AtomicInteger rangeRequests = new AtomicInteger();
@@ -36,6 +38,11 @@ public final class PackageServer implements AutoCloseable {
 
   public String url(String name) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + name;
+  }
+
+  /** Sends every body at about {@code rate} bytes per second from now on; 0 for full speed. */
+  public void throttle(long rate) {
+    this.bytesPerSecond = rate;
   }
 
   /** The next request for {@code path} (relative to the root) sends half the file and drops. */
@@ -95,7 +102,32 @@ public final class PackageServer implements AutoCloseable {
         // closing with fewer bytes than announced drops the connection
         return;
       }
+      write(out, bytes, from, length);
+    }
+  }
+
+  private void write(OutputStream out, byte[] bytes, int from, int length) throws IOException {
+    long rate = bytesPerSecond;
+    if (rate <= 0) {
       out.write(bytes, from, length);
+      return;
+    }
+    int chunk = (int) Math.max(1024, rate / 20); // 20 pieces a second
+    long start = System.nanoTime();
+    for (int sent = 0; sent < length; sent += chunk) {
+      int n = Math.min(chunk, length - sent);
+      out.write(bytes, from + sent, n);
+      out.flush();
+      long due = start + (sent + n) * 1_000_000_000L / rate;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        try {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while sending", e);
+        }
+      }
     }
   }
 

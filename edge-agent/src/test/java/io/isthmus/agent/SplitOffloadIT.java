@@ -68,6 +68,10 @@ class SplitOffloadIT {
   }
 
   private static String config(int cloudPort) {
+    return config(cloudPort, "300ms");
+  }
+
+  private static String config(int cloudPort, String deadline) {
     return "broker: {embedded: {enabled: true, port: 0}}\n"
         + "http: {host: 127.0.0.1, port: 0}\n"
         + "pipelines:\n"
@@ -81,7 +85,9 @@ class SplitOffloadIT {
         + "      split:\n"
         + "        remote: {url: 'http://127.0.0.1:"
         + cloudPort
-        + "', deadline: 300ms}\n"
+        + "', deadline: "
+        + deadline
+        + "}\n"
         + "        policy: always\n"
         + "        candidates: [{head: "
         + models.head()
@@ -93,10 +99,12 @@ class SplitOffloadIT {
   }
 
   @Test
-  void resultsOfTheSplitPathEqualTheFullModelsAndCarryTheNetworkTime(Vertx vertx) throws Exception {
+  void resultsOfTheSplitPathEqualTheFullModelsAndCarryTheNetworkAndCloudTimes(Vertx vertx)
+      throws Exception {
     // GIVEN the cloud function with the tail, and an agent whose pipeline offloads to it
     try (OffloadFunction cloud = cloud(0)) {
-      EdgeAgent agent = AgentFixture.start(vertx, config(cloud.port()), dir);
+      // a generous deadline: every result must come from the cloud, also on a loaded machine
+      EdgeAgent agent = AgentFixture.start(vertx, config(cloud.port(), "5s"), dir);
       try (TestMqttClient mqtt =
           new TestMqttClient(agent.brokerUri(), "isthmus/v1/results/split/#")) {
         // WHEN 20 events arrive
@@ -112,6 +120,10 @@ class SplitOffloadIT {
               .isCloseTo(expected.get(result.getSequence()), within(1e-5));
           assertThat(result.getLatency().hasNetworkUs()).isTrue();
           assertThat(result.getLatency().getNetworkUs()).isPositive();
+          // the function reported its own time, a part of the round trip
+          assertThat(result.getLatency().hasCloudInferUs()).isTrue();
+          assertThat(result.getLatency().getCloudInferUs())
+              .isBetween(0L, result.getLatency().getNetworkUs());
         }
         String metrics = AgentFixture.scrape(vertx, agent.httpPort());
         assertThat(AgentFixture.value(metrics, "isthmus_offload_events_total", OFFLOADED))

@@ -3,6 +3,7 @@ package io.isthmus.offload.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isthmus.offload.batch.BatchingOptions;
+import io.isthmus.offload.core.InferenceService;
 import io.isthmus.offload.core.OffloadOptions;
 import io.isthmus.offload.model.ModelSource;
 import io.isthmus.offload.testing.AffineModel;
@@ -103,14 +104,19 @@ class OipServerIT {
   void jsonRequestGetsExactJsonOutputsAndItsId() throws Exception {
     float[] x = values(3, -1);
 
+    long start = System.nanoTime();
     HttpResponse<byte[]> response =
         client.postAsync("/v2/models/affine/infer", OipClient.affineRequest(x, false)).get();
+    long roundTripUs = (System.nanoTime() - start) / 1000;
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue(OipBody.HEADER_CONTENT_LENGTH)).isEmpty();
     InferenceResponse decoded = OipClient.decode(response);
     assertThat(decoded.id()).contains("req");
     assertThat(decoded.modelVersion()).contains("1");
+    // the function's own time is a part of the round trip the caller saw
+    assertThat(decoded.parameters().getLong(InferenceService.INFER_US_PARAMETER))
+        .hasValueSatisfying(us -> assertThat(us).isBetween(0L, roundTripUs));
     OipTensor y = decoded.output("y");
     assertThat(y.shape()).containsExactly(3, AffineModel.WIDTH);
     assertThat(y.toFloatArray()).containsExactly(affine(x, 2, 1));
@@ -130,6 +136,7 @@ class OipServerIT {
             response.headers().firstValue(OipBody.HEADER_CONTENT_LENGTH).orElseThrow());
     String header = new String(response.body(), 0, headerLength, StandardCharsets.UTF_8);
     assertThat(header).contains("\"binary_data_size\":32").doesNotContain("\"data\"");
+    assertThat(header).contains("\"" + InferenceService.INFER_US_PARAMETER + "\":");
     assertThat(OipClient.decode(response).output("y").toFloatArray())
         .containsExactly(affine(x, 2, 1));
   }
