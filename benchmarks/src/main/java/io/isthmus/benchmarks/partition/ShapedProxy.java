@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * and windows run over loopback, unshaped: this emulates the link's delay and rate, not TCP's
  * behaviour over it (slow start, loss).
  */
-final class ShapedProxy implements AutoCloseable {
+public final class ShapedProxy implements AutoCloseable {
   private static final int CHUNK = 1460;
 
   private final ServerSocket server;
@@ -29,7 +29,7 @@ final class ShapedProxy implements AutoCloseable {
   private final long oneWayDelayNanos;
 
   /** Listens on a free loopback port and forwards to {@code upstreamPort} on loopback. */
-  ShapedProxy(int upstreamPort, double bitsPerSecond, double rttMs) throws IOException {
+  public ShapedProxy(int upstreamPort, double bitsPerSecond, double rttMs) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.upstreamPort = upstreamPort;
     this.nanosPerByte = 8e9 / bitsPerSecond;
@@ -39,7 +39,8 @@ final class ShapedProxy implements AutoCloseable {
     accept.start();
   }
 
-  int port() {
+  /** The port to connect to instead of the upstream one. */
+  public int port() {
     return server.getLocalPort();
   }
 
