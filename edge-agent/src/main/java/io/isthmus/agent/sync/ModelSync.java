@@ -172,6 +172,7 @@ public final class ModelSync implements AutoCloseable {
       throw new IllegalStateException("no model was made for pipeline " + pipeline.name());
     }
     slot.pipeline().set(pipeline);
+    slot.model().restartCounting(); // the figures count events, not the warm-up run
   }
 
   /**
@@ -188,14 +189,22 @@ public final class ModelSync implements AutoCloseable {
     }
     submit(() -> reconcile(desired.current()));
     timer = vertx.setPeriodic(config.watchInterval().toMillis(), id -> submit(this::tick));
-    heartbeat =
-        vertx.setPeriodic(
-            config.heartbeat().toMillis(), id -> submit(() -> reporter.report(reported())));
+    // not on the sync thread: a long download must not silence the gateway
+    heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(), id -> heartbeat());
     String topic = MqttTopics.defaults().gateway(gatewayId, GatewayChannel.DESIRED);
     return mqtt.subscribe(topic, 1, message -> submit(() -> received(message.payload(), topic)));
   }
 
-  /** The state reported now. */
+  private void heartbeat() {
+    vertx.executeBlocking(
+        () -> {
+          reporter.report(reported());
+          return null;
+        },
+        false);
+  }
+
+  /** The state reported now; thread-safe. */
   public ReportedState reported() {
     ReportedState.Builder report =
         ReportedState.newBuilder()

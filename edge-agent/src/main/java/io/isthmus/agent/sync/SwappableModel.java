@@ -67,6 +67,12 @@ final class SwappableModel implements VersionedModel {
     return runs;
   }
 
+  /** Starts the current version's run figures afresh (after the pipeline's warm-up run). */
+  void restartCounting() {
+    Serving s = current;
+    current = new Serving(s.model(), s.version(), new RunWindow());
+  }
+
   /** The version serving now. */
   @Override
   public String version() {

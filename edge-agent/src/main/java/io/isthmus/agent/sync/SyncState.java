@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * What is installed and active per pipeline, and which desired versions were refused for good; kept
  * in {@code state.json} and replaced atomically after every change, so that a restart (with no
- * network) serves the last version that was activated. Mutated by the sync thread only.
+ * network) serves the last version that was activated. Mutated by the sync thread only; read also
+ * by the heartbeat and the HTTP and test threads, hence synchronized.
  */
 final class SyncState {
   private static final ObjectMapper JSON =
@@ -78,19 +79,19 @@ final class SyncState {
     return state;
   }
 
-  Pipeline pipeline(String name) {
+  synchronized Pipeline pipeline(String name) {
     return pipelines.getOrDefault(name, new Pipeline(null, List.of(), Map.of()));
   }
 
-  long observedGeneration() {
+  synchronized long observedGeneration() {
     return observedGeneration;
   }
 
-  Map<String, Pipeline> pipelines() {
+  synchronized Map<String, Pipeline> pipelines() {
     return Map.copyOf(pipelines);
   }
 
-  void observed(long generation) throws IOException {
+  synchronized void observed(long generation) throws IOException {
     observedGeneration = generation;
     save();
   }
@@ -100,7 +101,8 @@ final class SyncState {
    *
    * @return the versions dropped
    */
-  List<Installed> activate(String name, Installed version, int keep) throws IOException {
+  synchronized List<Installed> activate(String name, Installed version, int keep)
+      throws IOException {
     Pipeline now = pipeline(name);
     List<Installed> list = new ArrayList<>();
     list.add(version);
@@ -114,14 +116,14 @@ final class SyncState {
   }
 
   /** Makes an installed version active again (a rollback), or none (the configured model). */
-  void reactivate(String name, Optional<String> key) throws IOException {
+  synchronized void reactivate(String name, Optional<String> key) throws IOException {
     Pipeline now = pipeline(name);
     pipelines.put(name, new Pipeline(key.orElse(null), now.installed(), now.refused()));
     save();
   }
 
   /** Marks a desired key as refused for good, with its reason; it is not tried again. */
-  void refuse(String name, String key, String reason) throws IOException {
+  synchronized void refuse(String name, String key, String reason) throws IOException {
     Pipeline now = pipeline(name);
     Map<String, String> refused = new LinkedHashMap<>(now.refused());
     refused.put(key, reason);
@@ -131,7 +133,7 @@ final class SyncState {
   }
 
   /** Every digest some installed version still needs. */
-  Set<String> referencedDigests() {
+  synchronized Set<String> referencedDigests() {
     Set<String> all = new LinkedHashSet<>();
     pipelines.values().forEach(p -> p.installed().forEach(i -> all.addAll(i.digests())));
     return all;
