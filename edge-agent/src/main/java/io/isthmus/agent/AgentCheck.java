@@ -109,7 +109,8 @@ final class AgentCheck {
               + " ms");
     } catch (ConfigException e) {
       fail("pipeline " + pipeline.name() + ": " + e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // LinkageError: an engine whose classes or native library are missing from this installation
       fail("pipeline " + pipeline.name() + ": " + e);
     }
   }
