@@ -29,19 +29,16 @@ lib=packaging/agent-deb/target/deb-stage/lib
 ort=packaging/agent-deb/target/deb-stage/onnxruntime/onnxruntime.jar
 classpath="$(find "$lib" -name '*.jar' | sort | tr '\n' ':')$ort"
 
-# the modules every jar needs; --ignore-missing-deps: optional integrations (e.g. Netty's) name classes of
-# libraries that are not on the classpath and never loaded
-modules=""
-for jar in "$lib"/*.jar "$ort"; do
-  # one jar at a time: a modular jar (commons-compress) would otherwise require modules that are optional
-  found="$("$java_home/bin/jdeps" -q --multi-release 17 --ignore-missing-deps --print-module-deps "$jar" 2>/dev/null \
-    || "$java_home/bin/jdeps" -q --multi-release 17 --ignore-missing-deps --print-module-deps \
-         --class-path "$classpath" "$jar" 2>/dev/null || echo "")"
-  [ -n "$found" ] && modules="$modules,$found"
-done
-modules="$(echo "$modules" | tr ',' '\n' | grep -v '^$' | sort -u | paste -sd, -)"
+# the modules the jars need, in one jdeps run (about a minute); --ignore-missing-deps: optional integrations
+# (Netty's, DJL's) name classes of libraries that are not on the classpath and never loaded. commons-compress is
+# left out: a named module whose descriptor requires modules that are absent (jdeps refuses it), and it needs
+# nothing beyond java.base.
+plain="$(find "$lib" -name '*.jar' ! -name 'commons-compress-*' | sort | tr '\n' ' ')"
+modules="$("$java_home/bin/jdeps" -q --multi-release 17 --ignore-missing-deps --print-module-deps \
+  --class-path "$classpath" $plain "$ort")"
 # reflective and service-loaded needs jdeps cannot see: JMX metrics, DNS lookups by name, TLS providers
 modules="$modules,jdk.management,jdk.naming.dns,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.zipfs"
+modules="$(echo "$modules" | tr ',' '\n' | grep -v '^$' | sort -u | paste -sd, -)"
 echo "modules: $modules"
 
 rm -rf "$out"
