@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./isthmus agent --config FILE}: starts the agent, prints {@code isthmus agent ready:
  * http=PORT broker=URI pipelines=[...] in N ms} once ready, and stops gracefully on SIGTERM or
- * Ctrl-C (queues drain for up to {@code --drain}).
+ * Ctrl-C (queues drain for up to {@code --drain}). With {@code --check} it only checks the
+ * configuration and its models ({@link AgentCheck}) and exits.
  */
 @Command(
     name = "agent",
@@ -31,6 +32,19 @@ public final class AgentMain implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--config", required = true, description = "The agent's YAML configuration.")
   Path config;
+
+  @Option(
+      names = "--check",
+      description =
+          "Validate the configuration, load and warm every pipeline's models, check the data"
+              + " folders, report what was found and exit: 0 when all is well, 1 otherwise."
+              + " Connects nowhere unless --connect is given.")
+  boolean check;
+
+  @Option(
+      names = "--connect",
+      description = "With --check: also connect to the configured MQTT broker once.")
+  boolean connect;
 
   @Option(
       names = "--drain",
@@ -45,6 +59,13 @@ public final class AgentMain implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (check) {
+      return new AgentCheck(System.out).run(config, connect);
+    }
+    if (connect) {
+      System.err.println("--connect goes with --check");
+      return 2;
+    }
     long started = System.nanoTime();
     AgentConfig parsed;
     try {

@@ -48,13 +48,18 @@ public final class AgentConfigReader {
 
   /** Parses YAML text; relative paths resolve against {@code baseDir}. */
   public static AgentConfig parse(String yaml, Path baseDir) {
+    return parse(yaml, baseDir, KeyLog.NONE);
+  }
+
+  /** Parses YAML text and tells {@code log} every key declared and read. */
+  static AgentConfig parse(String yaml, Path baseDir, KeyLog log) {
     JsonNode tree;
     try {
       tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
     } catch (JsonProcessingException e) {
       throw new ConfigException("(file)", "not valid YAML: " + e.getOriginalMessage(), e);
     }
-    ConfigNode root = new ConfigNode(tree, "");
+    ConfigNode root = new ConfigNode(tree, "", log);
     if (!root.isPresent()) {
       throw new ConfigException("(file)", "empty, expected a mapping with pipelines");
     }

@@ -22,10 +22,17 @@ final class ConfigNode {
 
   private final JsonNode node;
   private final String path;
+  private final KeyLog log;
 
   ConfigNode(JsonNode node, String path) {
+    this(node, path, KeyLog.NONE);
+  }
+
+  /** A root node whose reads are reported to {@code log} (for the configuration reference). */
+  ConfigNode(JsonNode node, String path, KeyLog log) {
     this.node = node == null ? MissingNode.getInstance() : node;
     this.path = path;
+    this.log = log;
   }
 
   String path() {
@@ -46,6 +53,9 @@ final class ConfigNode {
 
   /** Fails on any key of this mapping not among {@code keys}. */
   ConfigNode allowOnly(String... keys) {
+    for (String key : keys) {
+      log.declared(path(key));
+    }
     if (!isPresent()) {
       return this;
     }
@@ -65,11 +75,12 @@ final class ConfigNode {
   }
 
   ConfigNode child(String key) {
-    return new ConfigNode(node.isObject() ? node.get(key) : null, path(key));
+    return new ConfigNode(node.isObject() ? node.get(key) : null, path(key), log);
   }
 
   /** The mapping under {@code key}, which must be present. */
   ConfigNode requiredChild(String key) {
+    log.read(path(key), "mapping", "required", null);
     ConfigNode child = child(key);
     if (!child.isPresent()) {
       throw new ConfigException(path(key), "missing, expected a mapping");
@@ -78,6 +89,7 @@ final class ConfigNode {
   }
 
   List<ConfigNode> list(String key) {
+    log.read(path(key), "list", null, null);
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return List.of();
@@ -87,12 +99,13 @@ final class ConfigNode {
     }
     List<ConfigNode> items = new ArrayList<>();
     for (int i = 0; i < value.size(); i++) {
-      items.add(new ConfigNode(value.get(i), path(key) + "[" + i + "]"));
+      items.add(new ConfigNode(value.get(i), path(key) + "[" + i + "]", log));
     }
     return items;
   }
 
   Optional<String> string(String key) {
+    log.read(path(key), "string", null, null);
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return Optional.empty();
@@ -108,19 +121,23 @@ final class ConfigNode {
   }
 
   String string(String key, String fallback) {
+    log.read(path(key), "string", fallback, null);
     return string(key).orElse(fallback);
   }
 
   String requiredString(String key, String expected) {
+    log.read(path(key), "string", "required", null);
     return string(key)
         .orElseThrow(() -> new ConfigException(path(key), "missing, expected " + expected));
   }
 
   Optional<Path> file(String key) {
+    log.read(path(key), "path", null, null);
     return string(key).map(Path::of);
   }
 
   int integer(String key, int fallback, int min, int max) {
+    log.read(path(key), "integer", Integer.toString(fallback), min + " to " + max);
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return fallback;
@@ -136,6 +153,7 @@ final class ConfigNode {
   }
 
   double number(String key, double fallback) {
+    log.read(path(key), "number", Double.toString(fallback), null);
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return fallback;
@@ -147,6 +165,7 @@ final class ConfigNode {
   }
 
   boolean bool(String key, boolean fallback) {
+    log.read(path(key), "boolean", Boolean.toString(fallback), null);
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return fallback;
@@ -159,6 +178,7 @@ final class ConfigNode {
 
   /** A duration: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 100us}, or a number of ms. */
   Duration duration(String key, Duration fallback) {
+    log.read(path(key), "duration", KeyLog.duration(fallback), null);
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return fallback;
@@ -183,6 +203,15 @@ final class ConfigNode {
 
   /** One of the keys of {@code choices} (compared as written), or {@code fallback} when absent. */
   <T> T choice(String key, T fallback, Map<String, T> choices) {
+    log.read(
+        path(key),
+        "choice",
+        choices.entrySet().stream()
+            .filter(e -> e.getValue().equals(fallback))
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse(null),
+        String.join(" | ", choices.keySet().stream().sorted().toList()));
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return fallback;
@@ -197,6 +226,7 @@ final class ConfigNode {
   }
 
   List<Double> numbers(String key) {
+    log.read(path(key), "list of numbers", null, null);
     List<Double> out = new ArrayList<>();
     for (ConfigNode item : list(key)) {
       if (!item.node.isNumber()) {
@@ -208,6 +238,7 @@ final class ConfigNode {
   }
 
   List<Integer> positiveIntegers(String key) {
+    log.read(path(key), "list of positive integers", null, null);
     List<Integer> out = new ArrayList<>();
     for (ConfigNode item : list(key)) {
       if (!item.node.isIntegralNumber() || item.node.intValue() <= 0) {
@@ -219,6 +250,7 @@ final class ConfigNode {
   }
 
   List<String> strings(String key) {
+    log.read(path(key), "list of strings", null, null);
     List<String> out = new ArrayList<>();
     for (ConfigNode item : list(key)) {
       if (!item.node.isTextual() || item.node.asText().isBlank()) {
