@@ -53,12 +53,16 @@ public final class QuantizeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "The float ONNX model.")
   Path model;
 
-  @Option(
-      names = "--out",
-      required = true,
-      paramLabel = "OUT",
-      description = "Where to write the quantized model.")
+  @Option(names = "--out", paramLabel = "OUT", description = "Where to write the quantized model.")
   Path out;
+
+  @Option(
+      names = "--measure",
+      paramLabel = "QMODEL",
+      description =
+          "Quantize nothing: measure QMODEL, a model quantized elsewhere, against MODEL on the same"
+              + " inputs (size, latency, agreement).")
+  Path measure;
 
   @Option(
       names = "--mode",
@@ -159,6 +163,10 @@ public final class QuantizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws PartitionException {
     PrintWriter stdout = spec.commandLine().getOut();
+    if ((out == null) == (measure == null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Give exactly one of --out OUT (quantize) and --measure QMODEL");
+    }
     ModelProto original = OnnxModelFile.read(model);
     InputShapes shapes = inputShapes.shapes();
     List<ValueInfoProto> inputs = CalibrationInputs.inputs(original.getGraph());
@@ -194,15 +202,22 @@ public final class QuantizeCommand implements Callable<Integer> {
             percentile,
             dynamicForm,
             new LinkedHashSet<>(exclude));
-    Quantizer quantizer = Quantizer.prepare(original, options, calibrationSets);
-    ModelProto quantized = quantizer.quantize();
-    try {
-      Files.write(out, quantized.toByteArray());
-    } catch (IOException e) {
-      throw new PartitionException(
-          Code.IO_FAILED, "Cannot write " + out + ": " + e.getMessage(), e);
+    Quantizer quantizer = null;
+    ModelProto quantized;
+    if (measure != null) {
+      quantized = OnnxModelFile.read(measure);
+      stdout.printf("measuring %s against %s%n", measure, model);
+    } else {
+      quantizer = Quantizer.prepare(original, options, calibrationSets);
+      quantized = quantizer.quantize();
+      try {
+        Files.write(out, quantized.toByteArray());
+      } catch (IOException e) {
+        throw new PartitionException(
+            Code.IO_FAILED, "Cannot write " + out + ": " + e.getMessage(), e);
+      }
+      stdout.printf("wrote %s (%s mode)%n", out, mode.name().toLowerCase(java.util.Locale.ROOT));
     }
-    stdout.printf("wrote %s (%s mode)%n", out, mode.name().toLowerCase(java.util.Locale.ROOT));
     QuantizationReport result =
         QuantizationReport.measure(
             original,

@@ -61,6 +61,27 @@ public enum Agreement {
     return count == 0 ? Double.NaN : sum / count;
   }
 
+  /**
+   * The relative L2 error {@code ||q - r|| / ||r||} over every element of every output set, a finer
+   * measure than the metrics when one node's quantization is compared.
+   */
+  public static double relativeError(
+      List<Map<String, TensorData>> reference, List<Map<String, TensorData>> quantized) {
+    double diff = 0;
+    double norm = 0;
+    for (int s = 0; s < reference.size(); s++) {
+      for (String name : reference.get(s).keySet()) {
+        double[] a = reference.get(s).get(name).values();
+        double[] b = quantized.get(s).get(name).values();
+        for (int i = 0; i < a.length; i++) {
+          diff += (a[i] - b[i]) * (a[i] - b[i]);
+          norm += a[i] * a[i];
+        }
+      }
+    }
+    return norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+  }
+
   private List<Double> perRow(Map<String, TensorData> ref, Map<String, TensorData> q) {
     List<Double> values = new ArrayList<>();
     switch (this) {

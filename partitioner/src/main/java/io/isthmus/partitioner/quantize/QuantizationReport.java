@@ -43,11 +43,12 @@ public record QuantizationReport(
     List<NodeSensitivity> sensitivity) {
 
   /**
-   * One node's sensitivity: 1 - mean cosine of the model outputs with only this node quantized.
+   * One node's sensitivity: the relative L2 error of the model outputs (see {@link
+   * Agreement#relativeError}) when only this node is quantized.
    *
    * @param node the node id
    * @param opType its op type
-   * @param error 1 - mean cosine similarity of the outputs to the float model's
+   * @param error the relative L2 error of the outputs against the float model's
    */
   public record NodeSensitivity(String node, String opType, double error) {}
 
@@ -56,7 +57,8 @@ public record QuantizationReport(
       int threads, int warmup, int runs, boolean sensitivity, int sensitivitySamples) {}
 
   /**
-   * Measures {@code quantized} against {@code original}.
+   * Measures {@code quantized} against {@code original}; {@code quantizer} (null for a model
+   * quantized elsewhere) gives the op counts and the per-node sensitivity.
    *
    * @param metric null to choose by the output shapes ({@link Agreement#auto})
    * @throws PartitionException when ONNX Runtime cannot load or run a model
@@ -92,11 +94,11 @@ public record QuantizationReport(
       quantizedMillis = q.medianMillis(calibration.get(0), settings.warmup(), settings.runs());
     }
     Map<String, Integer> ops = new TreeMap<>();
-    for (int i : quantizer.plan().nodes()) {
+    for (int i : quantizer == null ? List.<Integer>of() : quantizer.plan().nodes()) {
       ops.merge(quantizer.prepared().getGraph().getNode(i).getOpType(), 1, Integer::sum);
     }
     List<NodeSensitivity> sensitivity =
-        settings.sensitivity()
+        settings.sensitivity() && quantizer != null
             ? sensitivity(
                 quantizer,
                 calibration.subList(0, Math.min(settings.sensitivitySamples(), calibration.size())),
@@ -130,8 +132,8 @@ public record QuantizationReport(
       NodeProto node = quantizer.prepared().getGraph().getNode(quantizer.plan().nodes().get(p));
       String id = quantizer.plan().ids().get(p);
       try (OrtRunner q = OrtRunner.open(quantizer.quantizeOnly(p).toByteArray(), id, threads)) {
-        double cosine = Agreement.COSINE.measure(reference, runAll(q, inputs));
-        result.add(new NodeSensitivity(id, node.getOpType(), 1 - cosine));
+        double error = Agreement.relativeError(reference, runAll(q, inputs));
+        result.add(new NodeSensitivity(id, node.getOpType(), error));
       }
     }
     result.sort(Comparator.comparingDouble(NodeSensitivity::error).reversed());
@@ -150,7 +152,9 @@ public record QuantizationReport(
   /** A few lines for a terminal; {@code worst} sensitivity rows at most. */
   public String text(int worst) {
     StringBuilder s = new StringBuilder();
-    s.append(String.format("quantized nodes  %s%n", quantizedOps));
+    if (!quantizedOps.isEmpty()) {
+      s.append(String.format("quantized nodes  %s%n", quantizedOps));
+    }
     s.append(
         String.format(
             "size             %.1f KB -> %.1f KB (%.2fx smaller)%n",
@@ -172,7 +176,8 @@ public record QuantizationReport(
     s.append(String.format("%n"));
     if (!sensitivity.isEmpty()) {
       s.append(
-          String.format("most sensitive nodes (1 - cosine when only that node is quantized):%n"));
+          String.format(
+              "most sensitive nodes (relative output error when only that node is quantized):%n"));
       for (NodeSensitivity n : sensitivity.subList(0, Math.min(worst, sensitivity.size()))) {
         s.append(String.format("  %-40s %-8s %.3g%n", n.node(), n.opType(), n.error()));
       }
