@@ -29,6 +29,8 @@ class QuantizeCommandTest {
             "static",
             "--runs",
             "3",
+            "--metric",
+            "cosine",
             "--report",
             report.toString());
 
