@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import io.isthmus.partitioner.graph.NodeIds;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.Set;
  * Rewrites a float model into the form the quantizer works on, without changing what it computes:
  * float Constant nodes that feed a weight become initializers (exporters such as Paddle's keep
  * every weight in a Constant node), and a BatchNormalization that alone reads a Conv's output is
- * folded into the Conv's weight and bias, so that one quantized Conv does the work of both.
+ * folded into the Conv's weight and bias, so that one quantized Conv does the work of both. Every
+ * node is named by its id in the original graph first, so ids stay valid.
  */
 final class FloatGraphPreparation {
   private static final Set<String> WEIGHTED_OPS = Set.of("Conv", "MatMul", "Gemm", "Gather");
@@ -22,9 +24,24 @@ final class FloatGraphPreparation {
 
   static ModelProto prepare(ModelProto model) {
     GraphEdit edit = new GraphEdit(model.getGraph());
+    nameNodesByTheirIds(edit);
     hoistConstants(edit);
     foldBatchNorms(edit);
     return model.toBuilder().setGraph(edit.build()).build();
+  }
+
+  /**
+   * Names every node by its {@link NodeIds id} in the original graph, so that the ids the user sees
+   * in {@code partition inspect} and in plans still name the same nodes after nodes are removed
+   * (ids of unnamed nodes count node positions).
+   */
+  private static void nameNodesByTheirIds(GraphEdit edit) {
+    List<String> ids = NodeIds.of(edit.original);
+    for (int i = 0; i < edit.nodes.size(); i++) {
+      if (!edit.nodes.get(i).getName().equals(ids.get(i))) {
+        edit.nodes.set(i, edit.nodes.get(i).toBuilder().setName(ids.get(i)).build());
+      }
+    }
   }
 
   private static void hoistConstants(GraphEdit edit) {

@@ -90,6 +90,24 @@ public record QuantizationPlan(List<Integer> nodes, List<String> ids, Set<String
   }
 
   /**
+   * The plan restricted to the nodes whose ids are in {@code keep} and to their activations, for a
+   * model whose head alone is quantized.
+   */
+  public QuantizationPlan restrictedTo(GraphProto graph, Set<String> keep) {
+    List<Integer> kept = new ArrayList<>();
+    List<String> keptIds = new ArrayList<>();
+    Set<String> own = new LinkedHashSet<>();
+    for (int p = 0; p < nodes.size(); p++) {
+      if (keep.contains(ids.get(p))) {
+        kept.add(nodes.get(p));
+        keptIds.add(ids.get(p));
+        own.addAll(only(graph, p).activations());
+      }
+    }
+    return new QuantizationPlan(List.copyOf(kept), List.copyOf(keptIds), own);
+  }
+
+  /**
    * The activation inputs of a node that can be quantized, or null when the node cannot be: the
    * float weight it needs is not a constant.
    */

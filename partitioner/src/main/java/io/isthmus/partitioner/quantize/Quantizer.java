@@ -86,6 +86,12 @@ public final class Quantizer {
     return QdqRewriter.rewrite(prepared, plan, options, activationParams);
   }
 
+  /** The model with only the plan's nodes whose ids are in {@code nodeIds} quantized. */
+  public ModelProto quantizeOnly(java.util.Set<String> nodeIds) {
+    return QdqRewriter.rewrite(
+        prepared, plan.restrictedTo(prepared.getGraph(), nodeIds), options, activationParams);
+  }
+
   /** The model with only the node at {@code position} of {@link #plan()} quantized. */
   public ModelProto quantizeOnly(int position) {
     return QdqRewriter.rewrite(

@@ -78,6 +78,10 @@ class RealModelQuantizeTest {
     List<Map<String, TensorData>> calibration = RenderedInputs.faces(32, 1, 128, "input:0");
     List<Map<String, TensorData>> heldOut = RenderedInputs.faces(16, 1000, 128, "input:0");
     RenderedInputs.writeNpy(calibration, INPUTS.resolve("blazeface-front-128"));
+    RenderedInputs.writeNpy(heldOut, INPUTS.resolve("blazeface-front-128-held-out"));
+    // for the back camera model (256 x 256) of docs/quantization.md
+    RenderedInputs.writeNpy(
+        RenderedInputs.faces(40, 1, 256, "input:0"), INPUTS.resolve("blazeface-back-256"));
     QuantizeOptions options = QuantizeOptions.defaults().withMode(Mode.STATIC).withPerChannel(true);
     Quantizer quantizer = Quantizer.prepare(model, options, calibration);
     ModelProto quantized = quantizer.quantize();
