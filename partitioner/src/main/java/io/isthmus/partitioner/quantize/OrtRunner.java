@@ -11,9 +11,11 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.isthmus.partitioner.PartitionException;
 import io.isthmus.partitioner.PartitionException.Code;
 import io.isthmus.partitioner.runtime.TensorData;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,26 +67,40 @@ final class OrtRunner implements AutoCloseable {
     }
   }
 
-  /** The median wall time of one run in milliseconds, after {@code warmup} untimed runs. */
-  double medianMillis(Map<String, TensorData> inputs, int warmup, int runs)
+  /**
+   * The median wall time of one run of each runner in milliseconds, after {@code warmup} untimed
+   * runs. The runners take turns run by run, so a machine that gets busier or quieter while they
+   * are timed slows or speeds them alike.
+   */
+  static double[] medianMillis(
+      List<OrtRunner> runners, Map<String, TensorData> inputs, int warmup, int runs)
       throws PartitionException {
-    Map<String, OnnxTensor> feeds = feeds(inputs);
+    List<Map<String, OnnxTensor>> feeds = new ArrayList<>();
     try {
-      double[] times = new double[runs];
+      for (OrtRunner r : runners) {
+        feeds.add(r.feeds(inputs));
+      }
+      double[][] times = new double[runners.size()][runs];
       for (int i = -warmup; i < runs; i++) {
-        long start = System.nanoTime();
-        session.run(feeds).close();
-        if (i >= 0) {
-          times[i] = (System.nanoTime() - start) / 1e6;
+        for (int r = 0; r < runners.size(); r++) {
+          long start = System.nanoTime();
+          runners.get(r).session.run(feeds.get(r)).close();
+          if (i >= 0) {
+            times[r][i] = (System.nanoTime() - start) / 1e6;
+          }
         }
       }
-      Arrays.sort(times);
-      return times[runs / 2];
+      double[] medians = new double[runners.size()];
+      for (int r = 0; r < runners.size(); r++) {
+        Arrays.sort(times[r]);
+        medians[r] = times[r][runs / 2];
+      }
+      return medians;
     } catch (OrtException e) {
       throw new PartitionException(
-          Code.RUNTIME_FAILED, "ONNX Runtime failed to run " + name + ": " + e.getMessage(), e);
+          Code.RUNTIME_FAILED, "ONNX Runtime failed in a timed run: " + e.getMessage(), e);
     } finally {
-      feeds.values().forEach(OnnxTensor::close);
+      feeds.forEach(f -> f.values().forEach(OnnxTensor::close));
     }
   }
 

@@ -12,8 +12,9 @@ import java.util.TreeMap;
 
 /**
  * What quantization did to a model: sizes, median latency of both models in ONNX Runtime with all
- * optimisations and the same threads, agreement with the float model on the calibration and on the
- * held-aside inputs, the nodes by op type, and (when measured) each quantized node's sensitivity.
+ * optimisations and the same threads (timed in turns, run by run), agreement with the float model
+ * on the calibration and on the held-aside inputs, the nodes by op type, and (when measured) each
+ * quantized node's sensitivity.
  *
  * @param floatBytes size of the float model file
  * @param quantizedBytes size of the quantized model
@@ -75,24 +76,24 @@ public record QuantizationReport(
     byte[] floatBytes = original.toByteArray();
     byte[] quantizedBytes = quantized.toByteArray();
     List<Map<String, TensorData>> floatCalibration;
-    List<Map<String, TensorData>> floatHeldOut;
-    double floatMillis;
-    try (OrtRunner f = OrtRunner.open(floatBytes, "the float model", settings.threads())) {
-      floatCalibration = runAll(f, calibration);
-      floatHeldOut = runAll(f, heldOut);
-      floatMillis = f.medianMillis(calibration.get(0), settings.warmup(), settings.runs());
-    }
-    Agreement chosen = metric != null ? metric : Agreement.auto(floatCalibration.get(0));
+    Agreement chosen;
     double calibrationAgreement;
     double heldOutAgreement = Double.NaN;
-    double quantizedMillis;
-    try (OrtRunner q = OrtRunner.open(quantizedBytes, "the quantized model", settings.threads())) {
+    double[] millis;
+    try (OrtRunner f = OrtRunner.open(floatBytes, "the float model", settings.threads());
+        OrtRunner q = OrtRunner.open(quantizedBytes, "the quantized model", settings.threads())) {
+      floatCalibration = runAll(f, calibration);
+      chosen = metric != null ? metric : Agreement.auto(floatCalibration.get(0));
       calibrationAgreement = chosen.measure(floatCalibration, runAll(q, calibration));
       if (!heldOut.isEmpty()) {
-        heldOutAgreement = chosen.measure(floatHeldOut, runAll(q, heldOut));
+        heldOutAgreement = chosen.measure(runAll(f, heldOut), runAll(q, heldOut));
       }
-      quantizedMillis = q.medianMillis(calibration.get(0), settings.warmup(), settings.runs());
+      millis =
+          OrtRunner.medianMillis(
+              List.of(f, q), calibration.get(0), settings.warmup(), settings.runs());
     }
+    double floatMillis = millis[0];
+    double quantizedMillis = millis[1];
     Map<String, Integer> ops = new TreeMap<>();
     for (int i : quantizer == null ? List.<Integer>of() : quantizer.plan().nodes()) {
       ops.merge(quantizer.prepared().getGraph().getNode(i).getOpType(), 1, Integer::sum);
