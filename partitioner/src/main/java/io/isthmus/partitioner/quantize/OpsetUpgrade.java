@@ -6,8 +6,6 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import io.isthmus.partitioner.PartitionException;
 import io.isthmus.partitioner.PartitionException.Code;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Set;
 
@@ -77,16 +75,8 @@ final class OpsetUpgrade {
       if (a == null) {
         continue;
       }
-      ByteBuffer bytes = ByteBuffer.allocate(a.getIntsCount() * 8).order(ByteOrder.LITTLE_ENDIAN);
-      a.getIntsList().forEach(bytes::putLong);
-      String tensor = edit.fresh(base + "_" + name);
-      edit.addInitializer(
-          ai.onnx.proto.OnnxMl.TensorProto.newBuilder()
-              .setName(tensor)
-              .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64_VALUE)
-              .addDims(a.getIntsCount())
-              .setRawData(com.google.protobuf.ByteString.copyFrom(bytes.array()))
-              .build());
+      long[] values = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+      String tensor = edit.addInitializer(Tensors.int64(edit.fresh(base + "_" + name), values));
       b.addInput(tensor);
     }
     return b.build();

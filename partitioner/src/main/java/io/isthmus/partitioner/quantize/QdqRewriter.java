@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.isthmus.partitioner.quantize.QuantizeOptions.DynamicForm;
 import io.isthmus.partitioner.quantize.QuantizeOptions.Mode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,7 @@ final class QdqRewriter {
   private final GraphEdit edit;
   private final String qdqDomain;
   private final boolean integerMatMul;
-  private final List<NodeProto> out = new java.util.ArrayList<>();
+  private final List<NodeProto> out = new ArrayList<>();
   private final Map<String, String> renamed = new HashMap<>();
   private final Map<String, String> originalNames = new HashMap<>();
   private final Map<String, String> dequantizedWeights = new HashMap<>();

@@ -50,6 +50,12 @@ final class Tensors {
     return raw(name, DataType.INT32, dims, b.array());
   }
 
+  static TensorProto int64(String name, long[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.asLongBuffer().put(values);
+    return raw(name, DataType.INT64, new long[] {values.length}, b.array());
+  }
+
   static TensorProto float32(String name, long[] dims, float[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
