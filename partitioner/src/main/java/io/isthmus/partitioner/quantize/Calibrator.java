@@ -86,13 +86,13 @@ public final class Calibrator {
    */
   private static final class Observed {
     private final SplittableRandom random = new SplittableRandom(7);
-    private final double[] sample;
+    private final float[] sample;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
     private long count;
 
     Observed(boolean keepSample) {
-      sample = keepSample ? new double[SAMPLE_SIZE] : null;
+      sample = keepSample ? new float[SAMPLE_SIZE] : null;
     }
 
     void add(double[] values) {
@@ -104,11 +104,11 @@ public final class Calibrator {
         max = Math.max(max, v);
         if (sample != null) {
           if (count < sample.length) {
-            sample[(int) count] = v;
+            sample[(int) count] = (float) v;
           } else {
             long j = random.nextLong(count + 1);
             if (j < sample.length) {
-              sample[(int) j] = v;
+              sample[(int) j] = (float) v;
             }
           }
         }
@@ -121,7 +121,7 @@ public final class Calibrator {
         return new ActivationRange(min, max);
       }
       int n = (int) Math.min(count, sample.length);
-      double[] sorted = Arrays.copyOf(sample, n);
+      float[] sorted = Arrays.copyOf(sample, n);
       Arrays.sort(sorted);
       int hi = (int) Math.min(n - 1, Math.ceil(percentile / 100 * n) - 1);
       int lo = (int) Math.max(0, Math.floor((100 - percentile) / 100 * n));

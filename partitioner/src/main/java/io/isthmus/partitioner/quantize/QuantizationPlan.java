@@ -48,7 +48,7 @@ public record QuantizationPlan(List<Integer> nodes, List<String> ids, Set<String
     List<Integer> nodes = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     Set<String> activations = new LinkedHashSet<>();
-    boolean statik = options.mode() == Mode.STATIC;
+    boolean staticMode = options.mode() == Mode.STATIC;
     for (int i = 0; i < graph.getNodeCount(); i++) {
       NodeProto node = graph.getNode(i);
       if (options.exclude().contains(node.getOpType())
@@ -56,13 +56,13 @@ public record QuantizationPlan(List<Integer> nodes, List<String> ids, Set<String
           || options.exclude().contains(node.getName())) {
         continue;
       }
-      List<String> activationInputs = activationInputs(node, initializers, statik);
+      List<String> activationInputs = activationInputs(node, initializers, staticMode);
       if (activationInputs == null) {
         continue;
       }
       nodes.add(i);
       ids.add(allIds.get(i));
-      if (statik && !node.getOpType().equals("Gather")) {
+      if (staticMode && !node.getOpType().equals("Gather")) {
         activationInputs.stream()
             .filter(t -> !initializers.containsKey(t))
             .forEach(activations::add);
@@ -112,7 +112,7 @@ public record QuantizationPlan(List<Integer> nodes, List<String> ids, Set<String
    * float weight it needs is not a constant.
    */
   private static List<String> activationInputs(
-      NodeProto node, Map<String, TensorProto> initializers, boolean statik) {
+      NodeProto node, Map<String, TensorProto> initializers, boolean staticMode) {
     switch (node.getOpType()) {
       case "Conv":
         return isFloatConstant(node, 1, initializers) ? List.of(node.getInput(0)) : null;
@@ -127,7 +127,7 @@ public record QuantizationPlan(List<Integer> nodes, List<String> ids, Set<String
             && initializers.get(node.getInput(1)).getDimsCount() == 2) {
           return List.of(node.getInput(0));
         }
-        return statik
+        return staticMode
                 && !initializers.containsKey(node.getInput(0))
                 && !initializers.containsKey(node.getInput(1))
             ? List.of(node.getInput(0), node.getInput(1))
