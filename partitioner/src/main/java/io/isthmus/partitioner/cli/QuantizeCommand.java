@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  * report comparing the result with the float model (size, latency, agreement, sensitivity).
  */
 @Command(
-    name = "quantize",
+    name = "model quantize",
     mixinStandardHelpOptions = true,
     version = "isthmus model quantize 0.1.0",
     description =
