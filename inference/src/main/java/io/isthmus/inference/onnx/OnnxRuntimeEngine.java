@@ -72,6 +72,12 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     if (!providers.contains(ExecutionProvider.XNNPACK)) {
       missing.put(ExecutionProvider.XNNPACK, "this onnxruntime build has no XNNPACK provider");
     }
+    if (!providers.contains(ExecutionProvider.TENSOR_RT)) {
+      missing.put(
+          ExecutionProvider.TENSOR_RT,
+          "this onnxruntime build has no TensorRT provider (it needs an onnxruntime_gpu build"
+              + " with TensorRT on the class path, such as a Jetson build)");
+    }
     return new EngineAvailability(NAME, version, true, "", providers, missing);
   }
 

@@ -38,6 +38,7 @@ class OnnxRuntimeEngineTest {
     assertThat(a.providers()).contains(ExecutionProvider.CPU);
     if (!a.providers().contains(ExecutionProvider.CUDA)) {
       assertThat(a.missingProviders()).containsKey(ExecutionProvider.CUDA);
+      assertThat(a.missingProviders().get(ExecutionProvider.TENSOR_RT)).contains("TensorRT");
     }
   }
 

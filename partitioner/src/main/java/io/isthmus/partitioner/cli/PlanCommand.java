@@ -1,7 +1,10 @@
 package io.isthmus.partitioner.cli;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.isthmus.partitioner.PartitionException;
 import io.isthmus.partitioner.graph.ModelGraph;
+import io.isthmus.partitioner.graph.OnnxModelFile;
 import io.isthmus.partitioner.plan.CostGraph;
 import io.isthmus.partitioner.plan.CostGraphs;
 import io.isthmus.partitioner.plan.CostModel;
@@ -16,12 +19,17 @@ import io.isthmus.partitioner.plan.Planner;
 import io.isthmus.partitioner.plan.Quantities;
 import io.isthmus.partitioner.profile.Profile;
 import io.isthmus.partitioner.profile.Profiles;
+import io.isthmus.partitioner.quantize.CalibrationInputs;
+import io.isthmus.partitioner.quantize.HeadPrecision;
+import io.isthmus.partitioner.runtime.TensorData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -120,6 +128,20 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Where to write the plan (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("plan.json");
 
+  @Option(
+      names = "--int8-head",
+      description =
+          "Also show each candidate's accuracy cost of an int8 head (static, per-channel) with a"
+              + " float tail: agreement with the float model on --calibration inputs (or 8"
+              + " synthetic ones).")
+  boolean int8Head;
+
+  @Option(
+      names = "--calibration",
+      paramLabel = "DIR",
+      description = "Inputs for --int8-head, laid out as for 'model quantize --calibration'.")
+  Path calibration;
+
   @Override
   public Integer call() throws IOException, PartitionException {
     PrintWriter err = spec.commandLine().getErr();
@@ -139,7 +161,7 @@ public final class PlanCommand implements Callable<Integer> {
     stdout.print(
         json
             ? new String(plan.toJson(), StandardCharsets.UTF_8) + System.lineSeparator()
-            : PlanTable.render(plan));
+            : int8Head ? int8Table(plan) : PlanTable.render(plan));
     stdout.flush();
     if (!plan.feasible()) {
       err.println(
@@ -213,6 +235,22 @@ public final class PlanCommand implements Callable<Integer> {
                 edgeMemory == null ? null : Quantities.bytes(edgeMemory)),
             warnings);
     return Planner.plan(graph, request);
+  }
+
+  private String int8Table(PartitionPlan plan) throws PartitionException {
+    ModelProto proto = OnnxModelFile.read(model);
+    List<ValueInfoProto> inputs = CalibrationInputs.inputs(proto.getGraph());
+    List<Map<String, TensorData>> samples =
+        calibration != null
+            ? CalibrationInputs.read(calibration, inputs, inputShapes.shapes())
+            : CalibrationInputs.synthetic(inputs, inputShapes.shapes(), 8, 0);
+    Map<Integer, List<String>> heads = new LinkedHashMap<>();
+    for (PartitionPlan.Candidate c : plan.candidates()) {
+      heads.put(c.index(), c.headNodes());
+    }
+    HeadPrecision.Result result = HeadPrecision.agreement(proto, heads, samples, null);
+    return PlanTable.render(
+        plan, result.byCandidate(), result.metric().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   private static ProfileSummary summary(Profile p) {

@@ -4,6 +4,7 @@ import io.isthmus.partitioner.plan.PartitionPlan.Candidate;
 import io.isthmus.partitioner.plan.PartitionPlan.Prediction;
 import io.isthmus.partitioner.plan.PartitionPlan.ProfileSummary;
 import java.util.Locale;
+import java.util.Map;
 
 /** A plan as text for people: the choice, then one row per candidate cut. */
 public final class PlanTable {
@@ -16,6 +17,16 @@ public final class PlanTable {
    * {@code !} a prediction that breaks a constraint.
    */
   public static String render(PartitionPlan plan) {
+    return render(plan, Map.of(), "");
+  }
+
+  /**
+   * The plan as a table with one more column: each candidate's agreement with the float model when
+   * its head runs in int8 and its tail in float ({@code int8Agreement}, by candidate index), under
+   * {@code metric}.
+   */
+  public static String render(
+      PartitionPlan plan, Map<Integer, Double> int8Agreement, String metric) {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
@@ -69,6 +80,9 @@ public final class PlanTable {
             "edge ms",
             "cloud ms",
             "memory KB"));
+    if (!int8Agreement.isEmpty()) {
+      out.append(String.format(Locale.ROOT, " %10s", "int8 head"));
+    }
     for (NetworkProfile network : plan.networks()) {
       out.append(String.format(Locale.ROOT, " %14s", network.name()));
     }
@@ -86,6 +100,11 @@ public final class PlanTable {
               c.edgeMs(),
               c.cloudMs(),
               c.headMemoryBytes() / 1024.0));
+      if (!int8Agreement.isEmpty()) {
+        Double a = int8Agreement.get(c.index());
+        out.append(
+            a == null ? String.format(" %10s", "-") : String.format(Locale.ROOT, " %10.4f", a));
+      }
       for (NetworkProfile network : plan.networks()) {
         Prediction q = c.predictions().get(network.name());
         String mark =
@@ -98,6 +117,14 @@ public final class PlanTable {
     out.append(
             "Network columns: predicted end-to-end ms; * = best candidate there; ! = breaks a constraint.")
         .append(System.lineSeparator());
+    if (!int8Agreement.isEmpty()) {
+      out.append(
+              "int8 head: "
+                  + metric
+                  + " agreement with the float model when the head runs in int8 (static,"
+                  + " per-channel) and the tail in float; edge ms are the float profile's.")
+          .append(System.lineSeparator());
+    }
     for (String warning : plan.warnings()) {
       out.append("warning: ").append(warning).append(System.lineSeparator());
     }

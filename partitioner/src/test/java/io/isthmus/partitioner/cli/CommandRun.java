@@ -15,6 +15,11 @@ record CommandRun(int exitCode, String out, String err) {
     return run(PartitionCommand.commandLine(), args);
   }
 
+  /** A run of {@code model quantize ARGS}. */
+  static CommandRun quantize(String... args) {
+    return run(QuantizeCommand.commandLine(), args);
+  }
+
   private static CommandRun run(CommandLine line, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -293,4 +293,34 @@ class PlanCommandTest {
     assertThat(objective.err())
         .contains("'speed' is no objective; expected latency, energy or cost");
   }
+
+  @Test
+  void int8HeadShowsEachCandidatesAccuracyCostNextToItsLatency() {
+    CommandRun run =
+        plan(
+            "--cloud-speed-factor",
+            "8",
+            "--input-shape",
+            "x=1,3,48,192",
+            "--int8-head",
+            "--network",
+            "bw=20mbit,rtt=40ms",
+            "--out",
+            dir.resolve("plan-int8.json").toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("int8 head").contains("top1 agreement with the float model");
+    List<String> rows = run.out().lines().toList();
+    // all-cloud quantizes nothing, so it agrees fully; every row shows a value in [0, 1]
+    assertThat(rows)
+        .filteredOn(l -> l.contains("all-cloud"))
+        .singleElement()
+        .asString()
+        .contains(" 1.0000 ");
+    List<String> candidates = rows.stream().filter(l -> l.matches("\\s*\\d+  .*")).toList();
+    assertThat(candidates).isNotEmpty();
+    for (String row : candidates) {
+      assertThat(row).containsPattern(" (0|1)\\.\\d{4} ");
+    }
+  }
 }

@@ -1,0 +1,151 @@
+package io.isthmus.partitioner.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.isthmus.partitioner.graph.NodeIds;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rewrites a float model into the form the quantizer works on, without changing what it computes:
+ * float Constant nodes that feed a weight become initializers (exporters such as Paddle's keep
+ * every weight in a Constant node), and a BatchNormalization that alone reads a Conv's output is
+ * folded into the Conv's weight and bias, so that one quantized Conv does the work of both. Every
+ * node is named by its id in the original graph first, so ids stay valid.
+ */
+final class FloatGraphPreparation {
+  private static final Set<String> WEIGHTED_OPS = Set.of("Conv", "MatMul", "Gemm", "Gather");
+
+  private FloatGraphPreparation() {}
+
+  static ModelProto prepare(ModelProto model) {
+    GraphEdit edit = new GraphEdit(model.getGraph());
+    nameNodesByTheirIds(edit);
+    hoistConstants(edit);
+    foldBatchNorms(edit);
+    return model.toBuilder().setGraph(edit.build()).build();
+  }
+
+  /**
+   * Names every node by its {@link NodeIds id} in the original graph, so that the ids the user sees
+   * in {@code partition inspect} and in plans still name the same nodes after nodes are removed
+   * (ids of unnamed nodes count node positions).
+   */
+  private static void nameNodesByTheirIds(GraphEdit edit) {
+    List<String> ids = NodeIds.of(edit.original);
+    for (int i = 0; i < edit.nodes.size(); i++) {
+      if (!edit.nodes.get(i).getName().equals(ids.get(i))) {
+        edit.nodes.set(i, edit.nodes.get(i).toBuilder().setName(ids.get(i)).build());
+      }
+    }
+  }
+
+  private static void hoistConstants(GraphEdit edit) {
+    Map<String, Integer> weightReads = new HashMap<>();
+    for (NodeProto n : edit.nodes) {
+      if (WEIGHTED_OPS.contains(n.getOpType()) || n.getOpType().equals("BatchNormalization")) {
+        n.getInputList().forEach(i -> weightReads.merge(i, 1, Integer::sum));
+      }
+    }
+    edit.nodes.removeIf(
+        n -> {
+          if (!n.getOpType().equals("Constant")
+              || n.getAttributeCount() != 1
+              || !n.getAttribute(0).getName().equals("value")
+              || !weightReads.containsKey(n.getOutput(0))) {
+            return false;
+          }
+          TensorProto value = n.getAttribute(0).getT();
+          if (!Tensors.isFloat(value)) {
+            return false;
+          }
+          edit.addInitializer(value.toBuilder().setName(n.getOutput(0)).build());
+          return true;
+        });
+  }
+
+  private static void foldBatchNorms(GraphEdit edit) {
+    Map<String, Integer> readers = new HashMap<>();
+    for (NodeProto n : edit.nodes) {
+      n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum));
+    }
+    edit.original.getOutputList().forEach(v -> readers.merge(v.getName(), 2, Integer::sum));
+    Map<String, Integer> producers = new HashMap<>();
+    for (int i = 0; i < edit.nodes.size(); i++) {
+      for (String out : edit.nodes.get(i).getOutputList()) {
+        producers.put(out, i);
+      }
+    }
+    List<NodeProto> folded = new java.util.ArrayList<>();
+    for (int b = 0; b < edit.nodes.size(); b++) {
+      NodeProto bn = edit.nodes.get(b);
+      if (!bn.getOpType().equals("BatchNormalization") || bn.getOutputCount() != 1) {
+        continue;
+      }
+      Integer c = producers.get(bn.getInput(0));
+      if (c == null || readers.getOrDefault(bn.getInput(0), 0) != 1) {
+        continue;
+      }
+      NodeProto conv = edit.nodes.get(c);
+      NodeProto withBn = fold(edit, conv, bn);
+      if (withBn != null) {
+        edit.nodes.set(c, withBn);
+        folded.add(bn);
+      }
+    }
+    // removed after the loop, so the indices in producers stay valid while it runs
+    edit.nodes.removeAll(folded);
+  }
+
+  /** The Conv with {@code bn} folded in, or null when a parameter is not a float constant. */
+  private static NodeProto fold(GraphEdit edit, NodeProto conv, NodeProto bn) {
+    if (!conv.getOpType().equals("Conv") || bn.getInputCount() != 5) {
+      return null;
+    }
+    TensorProto w = edit.initializers.get(conv.getInput(1));
+    TensorProto bias = conv.getInputCount() > 2 ? edit.initializers.get(conv.getInput(2)) : null;
+    if (w == null || !Tensors.isFloat(w) || (conv.getInputCount() > 2 && bias == null)) {
+      return null;
+    }
+    float[][] p = new float[4][];
+    for (int i = 0; i < 4; i++) {
+      TensorProto t = edit.initializers.get(bn.getInput(i + 1));
+      if (t == null || !Tensors.isFloat(t)) {
+        return null;
+      }
+      p[i] = Tensors.floats(t);
+    }
+    float eps = GraphEdit.floatAttribute(bn, "epsilon", 1e-5f);
+    long[] dims = Tensors.dims(w);
+    float[] weights = Tensors.floats(w);
+    int channels = (int) dims[0];
+    if (p[0].length != channels) {
+      return null;
+    }
+    int perChannel = weights.length / channels;
+    float[] b = bias == null ? new float[channels] : Tensors.floats(bias);
+    float[] newBias = new float[channels];
+    for (int o = 0; o < channels; o++) {
+      double factor = p[0][o] / Math.sqrt(p[3][o] + eps);
+      for (int k = 0; k < perChannel; k++) {
+        weights[o * perChannel + k] *= (float) factor;
+      }
+      newBias[o] = (float) ((b[o] - p[2][o]) * factor + p[1][o]);
+    }
+    String wName =
+        edit.addInitializer(Tensors.float32(edit.fresh(w.getName() + "_bn"), dims, weights));
+    String bName =
+        edit.addInitializer(
+            Tensors.float32(
+                edit.fresh(conv.getName() + "_bn_bias"), new long[] {channels}, newBias));
+    NodeProto.Builder folded =
+        conv.toBuilder().clearInput().addInput(conv.getInput(0)).addInput(wName).addInput(bName);
+    folded.clearOutput().addOutput(bn.getOutput(0));
+    List<AttributeProto> attributes = conv.getAttributeList();
+    return folded.clearAttribute().addAllAttribute(attributes).build();
+  }
+}

@@ -1,0 +1,78 @@
+package io.isthmus.partitioner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.isthmus.partitioner.testing.TestGraphs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QuantizeCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void quantizesWritesTheModelAndReportsAgreementAndSensitivity() throws Exception {
+    Path model = dir.resolve("mlp.onnx");
+    Files.write(model, io.isthmus.partitioner.quantize.QuantizeTestModels.mlp().toByteArray());
+    Path out = dir.resolve("mlp-int8.onnx");
+    Path report = dir.resolve("report.json");
+
+    CommandRun run =
+        CommandRun.quantize(
+            model.toString(),
+            "--out",
+            out.toString(),
+            "--mode",
+            "static",
+            "--runs",
+            "3",
+            "--metric",
+            "cosine",
+            "--report",
+            report.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(out).isNotEmptyFile();
+    assertThat(run.out())
+        .contains("quantized nodes  {Gemm=1, MatMul=1}")
+        .contains("agreement        cosine");
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertThat(json.get("metric").asText()).isEqualTo("COSINE");
+    assertThat(json.get("heldOutSamples").asInt()).isEqualTo(4);
+    assertThat(json.get("sensitivity")).hasSize(2);
+    assertThat(json.get("calibrationAgreement").asDouble()).isGreaterThan(0.99);
+  }
+
+  @Test
+  void aFileThatIsNoOnnxModelIsRefusedWithItsOwnExitCode() throws Exception {
+    Path text = dir.resolve("notes.onnx");
+    Files.writeString(text, "this is not a model");
+    CommandRun run =
+        CommandRun.quantize(text.toString(), "--out", dir.resolve("o.onnx").toString());
+    assertThat(run.exitCode()).isEqualTo(10);
+    assertThat(run.err()).contains("is not an ONNX model");
+  }
+
+  @Test
+  void anExcludedNodeTheModelLacksIsABadInput() throws Exception {
+    Path model = dir.resolve("chain.onnx");
+    Files.write(model, TestGraphs.chainWithWeights().toByteArray());
+    CommandRun run =
+        CommandRun.quantize(
+            model.toString(), "--out", dir.resolve("o.onnx").toString(), "--exclude", "Conv_7");
+    assertThat(run.exitCode()).isEqualTo(15);
+    assertThat(run.err()).contains("--exclude names [Conv_7]");
+  }
+
+  @Test
+  void outAndMeasureAreExclusive() throws Exception {
+    Path model = dir.resolve("chain.onnx");
+    Files.write(model, TestGraphs.chainWithWeights().toByteArray());
+    CommandRun run = CommandRun.quantize(model.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("exactly one of --out");
+  }
+}

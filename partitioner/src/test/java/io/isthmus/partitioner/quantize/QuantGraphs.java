@@ -1,0 +1,78 @@
+package io.isthmus.partitioner.quantize;
+
+import static io.isthmus.partitioner.testing.TestGraphs.input;
+import static io.isthmus.partitioner.testing.TestGraphs.node;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import io.isthmus.partitioner.testing.TestGraphs;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Small float models with weights for the quantizer's tests. */
+final class QuantGraphs {
+  private QuantGraphs() {}
+
+  /**
+   * {@code x[1,8] -> MM(MatMul w[8,6]) -> m -> R(Relu) -> r -> G(Gemm w2[4,6] transB, c[4]) ->
+   * y[1,4]} with seeded random weights.
+   */
+  static ModelProto matMulGemm() {
+    SplittableRandom random = new SplittableRandom(3);
+    return TestGraphs.model(
+        GraphProto.newBuilder()
+            .setName("mlp")
+            .addInput(input("x", DataType.FLOAT, 1, 8))
+            .addInitializer(tensor("w", random, 8, 6))
+            .addInitializer(tensor("w2", random, 4, 6))
+            .addInitializer(tensor("c", random, 4))
+            .addNode(node("MatMul", "MM", List.of("x", "w"), "m"))
+            .addNode(node("Relu", "R", List.of("m"), "r"))
+            .addNode(
+                node("Gemm", "G", List.of("r", "w2", "c"), "y").toBuilder()
+                    .addAttribute(
+                        AttributeProto.newBuilder()
+                            .setName("transB")
+                            .setType(AttributeProto.AttributeType.INT)
+                            .setI(1))
+                    .build())
+            .addOutput(input("y", DataType.FLOAT, 1, 4))
+            .build());
+  }
+
+  /** {@code x[1,2,4,4] -> C(Conv w[3,2,1,1]) -> c -> B(BatchNormalization) -> y[1,3,4,4]}. */
+  static ModelProto convBatchNorm() {
+    SplittableRandom random = new SplittableRandom(5);
+    return TestGraphs.model(
+        GraphProto.newBuilder()
+            .setName("conv_bn")
+            .addInput(input("x", DataType.FLOAT, 1, 2, 4, 4))
+            .addInitializer(tensor("w", random, 3, 2, 1, 1))
+            .addInitializer(tensor("scale", random, 3))
+            .addInitializer(tensor("bias", random, 3))
+            .addInitializer(tensor("mean", random, 3))
+            .addInitializer(TestGraphs.floats("var", 0.5f, 1f, 2f))
+            .addNode(node("Conv", "C", List.of("x", "w"), "c"))
+            .addNode(
+                node("BatchNormalization", "B", List.of("c", "scale", "bias", "mean", "var"), "y"))
+            .addOutput(input("y", DataType.FLOAT, 1, 3, 4, 4))
+            .build());
+  }
+
+  static TensorProto tensor(String name, SplittableRandom random, long... dims) {
+    TensorProto.Builder t =
+        TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE);
+    long n = 1;
+    for (long d : dims) {
+      t.addDims(d);
+      n *= d;
+    }
+    for (long i = 0; i < n; i++) {
+      t.addFloatData((float) (random.nextDouble() * 2 - 1));
+    }
+    return t.build();
+  }
+}
