@@ -229,8 +229,8 @@ final class SimulatedGateway {
 
   /** A desired state arrived (retained on subscribe, or a change). */
   private void desired(byte[] payload) {
-    if (silent || stopping) {
-      return;
+    if (silent || stopping || payload.length == 0) {
+      return; // an empty payload clears a retained message: nothing to do
     }
     counters.desiredReceived.increment();
     if (profile.stuck()) {
