@@ -6,16 +6,18 @@
 # simulator's resident memory and CPU time (from /proc) after connecting and after the rollout.
 # Starts a Mosquitto of its own on a free port (so that no retained state is left on the machine's broker).
 # Usage: benchmarks/e2e/fleet-adopt.sh [--count 1000] [--model-bytes 1048576] [--fetch every|once] [--event-loops 2]
+#   [--connect-rate 500]; SIM_JAVA_OPTS (e.g. -Xmx256m) goes to the simulator's JVM.
 set -euo pipefail
 [ -z "${FLEET_BENCH_TRACE:-}" ] || set -x
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-count=1000 model_bytes=1048576 fetch=every loops=2
+count=1000 model_bytes=1048576 fetch=every loops=2 rate=500
 while [ $# -gt 0 ]; do
   case "$1" in
     --count) count="$2"; shift 2 ;;
     --model-bytes) model_bytes="$2"; shift 2 ;;
     --fetch) fetch="$2"; shift 2 ;;
     --event-loops) loops="$2"; shift 2 ;;
+    --connect-rate) rate="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -50,8 +52,9 @@ cpu_s() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
 rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 hwm_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
-java -cp "$sim_cp" io.isthmus.sim.cli.SimCommand gateways --broker "$broker" --count "$count" --id-prefix bench- \
-  --trusted "$work/keys/public.pem" --fetch "$fetch" --event-loops "$loops" --connect-rate 0 \
+# shellcheck disable=SC2086
+java ${SIM_JAVA_OPTS:-} -cp "$sim_cp" io.isthmus.sim.cli.SimCommand gateways --broker "$broker" --count "$count" --id-prefix bench- \
+  --trusted "$work/keys/public.pem" --fetch "$fetch" --event-loops "$loops" --connect-rate "$rate" \
   --progress 2s --json >"$work/sim.json" 2>"$work/sim.log" &
 sim_pid=$!
 cleanup+=("kill $sim_pid 2>/dev/null")
@@ -69,3 +72,4 @@ grep "connected in" "$work/sim.log" >&2
 echo "driver: $(cat "$work/driver.json")"
 echo "sim: connected: cpu ${connected_cpu}s rss ${connected_rss}MB; after adoption: cpu ${adopted_cpu}s rss ${adopted_rss}MB; peak rss ${peak_rss}MB"
 echo "sim summary: $(tail -1 "$work/sim.json")"
+echo "load average at the end (other processes on the machine): $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -237,7 +237,15 @@ final class GatewaysCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    FleetOptions options = options();
+    FleetOptions options;
+    try {
+      options = options();
+    } catch (IllegalArgumentException e) {
+      // a value picocli accepted but the options reject: a usage error all the same
+      spec.commandLine().getErr().println(e.getMessage());
+      spec.commandLine().getErr().println("Try 'sim gateways --help' for more information.");
+      return spec.exitCodeOnInvalidInput();
+    }
     FleetSimulation fleet = FleetSimulation.start(options);
     CountDownLatch done = new CountDownLatch(1);
     Thread hook =
@@ -283,43 +291,38 @@ final class GatewaysCommand implements Callable<Integer> {
     try {
       keys = TrustedKeys.load(trusted);
     } catch (ManifestException | IOException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--trusted " + trusted + ": " + e.getMessage(), e, null, null);
+      throw new IllegalArgumentException("--trusted " + trusted + ": " + e.getMessage(), e);
     }
-    try {
-      FleetOptions.Builder b =
-          FleetOptions.builder()
-              .brokerUri(broker)
-              .count(count)
-              .idPrefix(idPrefix)
-              .labels(labels)
-              .platform(platform)
-              .agentVersion(agentVersion)
-              .pipeline(pipeline, model, initialVersion)
-              .heartbeat(heartbeat)
-              .keepAlive(keepAlive)
-              .trusted(keys)
-              .health(new HealthFigures(runsPerSecond, errorRate, p50Ms, p95Ms, latencySpread))
-              .stuckFraction(stuckFraction)
-              .offline(offlineFraction, offlineAfter)
-              .fetch(fetch)
-              .downloadConcurrency(downloadConcurrency)
-              .rollbackAfter(rollbackAfter)
-              .eventLoops(eventLoops)
-              .connectRate(connectRate)
-              .seed(seed)
-              .progress(quiet ? null : System.err, progress);
-      for (String spread : spreads) {
-        b.spread(LabelSpread.parse(spread));
-      }
-      if (failVersion != null) {
-        b.fault(
-            new FaultPlan(
-                failVersion, failMode, failFraction, failLabels, failErrorRate, failLatencyFactor));
-      }
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+    FleetOptions.Builder b =
+        FleetOptions.builder()
+            .brokerUri(broker)
+            .count(count)
+            .idPrefix(idPrefix)
+            .labels(labels)
+            .platform(platform)
+            .agentVersion(agentVersion)
+            .pipeline(pipeline, model, initialVersion)
+            .heartbeat(heartbeat)
+            .keepAlive(keepAlive)
+            .trusted(keys)
+            .health(new HealthFigures(runsPerSecond, errorRate, p50Ms, p95Ms, latencySpread))
+            .stuckFraction(stuckFraction)
+            .offline(offlineFraction, offlineAfter)
+            .fetch(fetch)
+            .downloadConcurrency(downloadConcurrency)
+            .rollbackAfter(rollbackAfter)
+            .eventLoops(eventLoops)
+            .connectRate(connectRate)
+            .seed(seed)
+            .progress(quiet ? null : System.err, progress);
+    for (String spread : spreads) {
+      b.spread(LabelSpread.parse(spread));
     }
+    if (failVersion != null) {
+      b.fault(
+          new FaultPlan(
+              failVersion, failMode, failFraction, failLabels, failErrorRate, failLatencyFactor));
+    }
+    return b.build();
   }
 }
