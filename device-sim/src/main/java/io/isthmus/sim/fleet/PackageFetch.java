@@ -19,15 +19,18 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.impl.ContextInternal;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -39,7 +42,7 @@ import java.util.function.Supplier;
  * download through at most {@code downloadConcurrency} connections.
  *
  * <p>With {@link FleetOptions.FetchMode#ONCE} a file whose sha256 a gateway of this JVM already
- * verified is not downloaded again; the manifest always is.
+ * verified (or is downloading) is not downloaded again; the manifest always is.
  */
 final class PackageFetch implements AutoCloseable {
   private final Vertx vertx;
@@ -49,7 +52,7 @@ final class PackageFetch implements AutoCloseable {
   private final int attempts;
   private final long timeoutMs;
   private final boolean shareVerified;
-  private final Set<String> verified = ConcurrentHashMap.newKeySet();
+  private final Map<String, Future<Long>> shared = new ConcurrentHashMap<>();
   private final LongAdder requests = new LongAdder();
   private final LongAdder bytes = new LongAdder();
 
@@ -185,11 +188,33 @@ final class PackageFetch implements AutoCloseable {
                 fetched));
   }
 
-  /** Downloads and checks one file; returns the bytes downloaded (0 when the cache had it). */
+  /**
+   * Downloads and checks one file; returns the bytes this gateway downloaded. With the shared cache
+   * the first gateway to ask for a sha256 downloads it and the others wait for its verdict (0
+   * bytes); a failed download leaves the cache, so the next gateway tries again.
+   */
   private Future<Long> fetchFile(String base, ModelFile file) {
-    if (shareVerified && verified.contains(file.getSha256())) {
-      return Future.succeededFuture(0L);
+    if (!shareVerified) {
+      return download(base, file);
     }
+    AtomicReference<Future<Long>> created = new AtomicReference<>();
+    Future<Long> first =
+        shared.computeIfAbsent(
+            file.getSha256(),
+            sha -> {
+              Future<Long> f = download(base, file);
+              created.set(f);
+              f.onFailure(e -> shared.remove(sha, f));
+              return f;
+            });
+    boolean ours = created.get() == first;
+    // continue on the asking gateway's context, whichever gateway completes the download
+    Promise<Long> mine = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    first.map(n -> ours ? n : 0L).onComplete(mine);
+    return mine.future();
+  }
+
+  private Future<Long> download(String base, ModelFile file) {
     String url = base + "/" + file.getPath();
     return retried(() -> digest(url), base)
         .compose(
@@ -215,9 +240,6 @@ final class PackageFetch implements AutoCloseable {
                             + ", the manifest says "
                             + file.getSha256()
                             + ": the file was altered"));
-              }
-              if (shareVerified) {
-                verified.add(file.getSha256());
               }
               return Future.succeededFuture(got.size());
             });

@@ -62,6 +62,7 @@ final class SimulatedGateway {
   private boolean silent;
   private boolean stopping;
   private boolean wasConnected;
+  private boolean up;
   private long beatTimer = -1;
   private long pingTimer = -1;
 
@@ -177,6 +178,7 @@ final class SimulatedGateway {
         .compose(ack -> c.subscribe(desiredTopic, 1))
         .map(
             granted -> {
+              up = true;
               counters.connected.incrementAndGet();
               if (!wasConnected) {
                 wasConnected = true;
@@ -189,6 +191,10 @@ final class SimulatedGateway {
             e -> {
               counters.connectFailures.increment();
               LOG.warn("gateway={} cannot connect: {}", profile.id(), e.toString());
+              if (c == client) {
+                c.disconnect(); // a refused CONNECT or SUBSCRIBE may leave the socket open
+                reconnectLater();
+              }
             });
   }
 
@@ -196,13 +202,18 @@ final class SimulatedGateway {
     if (c != client) {
       return;
     }
-    if (wasConnected) {
+    if (up) {
+      up = false;
       counters.connected.decrementAndGet();
+      reconnectLater();
     }
+  }
+
+  /** After a lost link or a failed attempt: again after a jittered pause, as a real agent would. */
+  private void reconnectLater() {
     if (stopping || silent) {
       return;
     }
-    // a broker restart or a dropped link: come back after a jittered pause, as a real agent would
     long delay = 1_000 + ThreadLocalRandom.current().nextLong(2_000);
     vertx.setTimer(
         delay,

@@ -56,6 +56,7 @@ class FleetSimulationIT {
     Path pkgs = Files.createDirectories(dir.resolve("pkg"));
     pack(pkgs, "v2", "2.0.0", key);
     pack(pkgs, "v3", "3.0.0", key);
+    pack(pkgs, "shared", "4.0.0", key);
     pack(pkgs, "tampered", "2.1.0", key);
     // altered after signing: same size, other bytes
     Path model = pkgs.resolve("tampered/model.onnx");
@@ -194,6 +195,29 @@ class FleetSimulationIT {
       console.desire(ids.subList(0, 5), 1, PIPELINE, desired("v2", "2.0.0"));
       Thread.sleep(500);
       assertThat(sim.snapshot().events()).containsEntry("DOWNLOAD_STARTED", 50L);
+    }
+  }
+
+  @Test
+  void withTheSharedCacheEachFileIsDownloadedOnce() throws Exception {
+    FleetOptions options = fleet(12).fetch(FleetOptions.FetchMode.ONCE).build();
+    try (FleetObserver console = new FleetObserver(broker.uri());
+        FleetSimulation sim = FleetSimulation.start(options)) {
+      sim.connected().get(30, TimeUnit.SECONDS);
+      List<String> ids = sim.gatewayIds();
+      console.desire(ids, 6, PIPELINE, desired("shared", "4.0.0"));
+      await(
+          "12 gateways on 4.0.0",
+          () ->
+              ids.stream()
+                  .allMatch(
+                      id ->
+                          console.reported(id).isPresent()
+                              && status(console, id).getActiveVersion().equals("4.0.0")));
+      assertThat(server.requests("shared", "manifest.pb")).isEqualTo(12);
+      assertThat(server.requests("shared", "model.onnx")).isEqualTo(1);
+      assertThat(server.requests("shared", "labels.txt")).isEqualTo(1);
+      assertThat(sim.snapshot().events()).containsEntry("ACTIVATED", 12L);
     }
   }
 
