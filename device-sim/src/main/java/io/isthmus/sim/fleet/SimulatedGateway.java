@@ -20,7 +20,6 @@ import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -404,18 +403,8 @@ final class SimulatedGateway {
   }
 
   private ActiveVersion figures(String key, String version, boolean faulty) {
-    double errorRate = profile.errorRate();
-    double p50 = profile.p50Ms();
-    double p95 = profile.p95Ms();
-    Optional<FaultPlan> plan = options.fault();
-    if (faulty && plan.isPresent() && plan.get().mode() == FaultMode.ERRORS) {
-      errorRate = plan.get().errorRate();
-    } else if (faulty && plan.isPresent() && plan.get().mode() == FaultMode.LATENCY) {
-      p50 *= plan.get().latencyFactor();
-      p95 *= plan.get().latencyFactor();
-    }
-    return new ActiveVersion(
-        key, version, nowMicros(), errorRate, Math.round(p50 * 1000), Math.round(p95 * 1000));
+    return ActiveVersion.of(
+        key, version, nowMicros(), profile, faulty ? options.fault().orElse(null) : null);
   }
 
   private void observed(DesiredState goal, String unknownPipeline) {
