@@ -32,7 +32,7 @@ public final class FleetOptions {
     EVERY,
     /**
      * Every gateway downloads and checks the manifest; a file whose sha256 some gateway of this JVM
-     * already verified is not fetched again (a shared cache by sha256).
+     * already verified, or is downloading, is not fetched again (a shared cache by sha256).
      */
     ONCE
   }
