@@ -57,6 +57,32 @@ class SimCommandTest {
   }
 
   @Test
+  void gatewaysRefusesBadFlagsBeforeConnecting(@TempDir Path dir) throws Exception {
+    Result noKeys = run("gateways", "--count", "3");
+    assertThat(noKeys.code()).isEqualTo(2);
+    assertThat(noKeys.err()).contains("Missing required option: '--trusted=<trusted>'");
+
+    Result missing = run("gateways", "--trusted", dir.resolve("none.pem").toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--trusted").contains("none.pem");
+
+    io.isthmus.protocol.manifest.SigningKey.generate().writeTo(dir);
+    String pem = dir.resolve("public.pem").toString();
+    Result spread = run("gateways", "--trusted", pem, "--label-spread", "ring");
+    assertThat(spread.code()).isEqualTo(2);
+    assertThat(spread.err()).contains("label spread 'ring' is not KEY=VALUE[:WEIGHT]");
+
+    Result mode = run("gateways", "--trusted", pem, "--fail-version", "2.*", "--fail-mode", "slow");
+    assertThat(mode.code()).isEqualTo(2);
+    assertThat(mode.err()).contains("--fail-mode").contains("slow").contains("LATENCY");
+
+    Result fraction =
+        run("gateways", "--trusted", pem, "--fail-version", "2.*", "--fail-fraction", "2");
+    assertThat(fraction.code()).isEqualTo(2);
+    assertThat(fraction.err()).contains("fail fraction is 2.0, expected 0 to 1");
+  }
+
+  @Test
   void flagsMapOntoTheConfig() {
     RunCommand cmd = new RunCommand();
     new CommandLine(cmd)
