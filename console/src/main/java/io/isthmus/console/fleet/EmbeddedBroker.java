@@ -61,7 +61,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   /** {@code tcp://host:port}. */
   public String uri() {
-    return "tcp://" + host + ":" + port;
+    return "tcp://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + port;
   }
 
   public int port() {
