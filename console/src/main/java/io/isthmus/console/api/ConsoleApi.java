@@ -20,9 +20,11 @@ import io.isthmus.console.rollout.RolloutSpec;
 import io.isthmus.console.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -95,64 +97,60 @@ public final class ConsoleApi {
     router.get("/artifacts/:token/:sha/*").handler(this::artifact);
 
     String api = "/api/v1";
-    router.get(api + "/gateways").handler(auth.require(Role.VIEWER)).handler(this::listGateways);
-    router.get(api + "/gateways/:id").handler(auth.require(Role.VIEWER)).handler(this::getGateway);
-    router
-        .put(api + "/gateways/:id/labels")
-        .handler(auth.require(Role.OPERATOR))
-        .handler(json)
+    secured(router, auth, HttpMethod.GET, api + "/gateways", Role.VIEWER, null)
+        .handler(this::listGateways);
+    secured(router, auth, HttpMethod.GET, api + "/gateways/:id", Role.VIEWER, null)
+        .handler(this::getGateway);
+    secured(router, auth, HttpMethod.PUT, api + "/gateways/:id/labels", Role.OPERATOR, json)
         .handler(this::setLabels);
-    router.get(api + "/models").handler(auth.require(Role.VIEWER)).handler(this::listModels);
-    router
-        .get(api + "/models/:name/versions")
-        .handler(auth.require(Role.VIEWER))
+    secured(router, auth, HttpMethod.GET, api + "/models", Role.VIEWER, null)
+        .handler(this::listModels);
+    secured(router, auth, HttpMethod.GET, api + "/models/:name/versions", Role.VIEWER, null)
         .handler(this::listVersions);
-    router
-        .post(api + "/models/:name/versions")
-        .handler(auth.require(Role.OPERATOR))
-        .handler(multipart)
+    secured(router, auth, HttpMethod.POST, api + "/models/:name/versions", Role.OPERATOR, multipart)
         .handler(this::upload);
-    router
-        .get(api + "/models/:name/versions/:version")
-        .handler(auth.require(Role.VIEWER))
+    secured(
+            router,
+            auth,
+            HttpMethod.GET,
+            api + "/models/:name/versions/:version",
+            Role.VIEWER,
+            null)
         .handler(this::getVersion);
-    router
-        .get(api + "/models/:name/versions/:version/download")
-        .handler(auth.require(Role.VIEWER))
+    secured(
+            router,
+            auth,
+            HttpMethod.GET,
+            api + "/models/:name/versions/:version/download",
+            Role.VIEWER,
+            null)
         .handler(this::download);
-    router.get(api + "/signing-key").handler(auth.require(Role.VIEWER)).handler(this::signingKey);
-    router.get(api + "/rollouts").handler(auth.require(Role.VIEWER)).handler(this::listRollouts);
-    router
-        .post(api + "/rollouts")
-        .handler(auth.require(Role.OPERATOR))
-        .handler(json)
+    secured(router, auth, HttpMethod.GET, api + "/signing-key", Role.VIEWER, null)
+        .handler(this::signingKey);
+    secured(router, auth, HttpMethod.GET, api + "/rollouts", Role.VIEWER, null)
+        .handler(this::listRollouts);
+    secured(router, auth, HttpMethod.POST, api + "/rollouts", Role.OPERATOR, json)
         .handler(this::createRollout);
-    router.get(api + "/rollouts/:id").handler(auth.require(Role.VIEWER)).handler(this::getRollout);
-    router
-        .post(api + "/rollouts/:id/pause")
-        .handler(auth.require(Role.OPERATOR))
+    secured(router, auth, HttpMethod.GET, api + "/rollouts/:id", Role.VIEWER, null)
+        .handler(this::getRollout);
+    secured(router, auth, HttpMethod.POST, api + "/rollouts/:id/pause", Role.OPERATOR, null)
         .handler(ctx -> command(ctx, (id, actor) -> engine.pause(id, actor)));
-    router
-        .post(api + "/rollouts/:id/resume")
-        .handler(auth.require(Role.OPERATOR))
+    secured(router, auth, HttpMethod.POST, api + "/rollouts/:id/resume", Role.OPERATOR, null)
         .handler(ctx -> command(ctx, (id, actor) -> engine.resume(id, actor)));
-    router
-        .post(api + "/rollouts/:id/abort")
-        .handler(auth.require(Role.OPERATOR))
-        .handler(json)
+    secured(router, auth, HttpMethod.POST, api + "/rollouts/:id/abort", Role.OPERATOR, json)
         .handler(
             ctx -> {
               boolean rollback = bodyObject(ctx).getBoolean("rollback", false);
               command(ctx, (id, actor) -> engine.abort(id, actor, rollback));
             });
-    router.get(api + "/audit").handler(auth.require(Role.VIEWER)).handler(this::listAudit);
-    router.get(api + "/tokens").handler(auth.require(Role.ADMIN)).handler(this::listTokens);
-    router
-        .post(api + "/tokens")
-        .handler(auth.require(Role.ADMIN))
-        .handler(json)
+    secured(router, auth, HttpMethod.GET, api + "/audit", Role.VIEWER, null)
+        .handler(this::listAudit);
+    secured(router, auth, HttpMethod.GET, api + "/tokens", Role.ADMIN, null)
+        .handler(this::listTokens);
+    secured(router, auth, HttpMethod.POST, api + "/tokens", Role.ADMIN, json)
         .handler(this::issueToken);
-    router.delete(api + "/tokens/:id").handler(auth.require(Role.ADMIN)).handler(this::revokeToken);
+    secured(router, auth, HttpMethod.DELETE, api + "/tokens/:id", Role.ADMIN, null)
+        .handler(this::revokeToken);
 
     router
         .route()
@@ -161,6 +159,22 @@ public final class ConsoleApi {
             ctx -> ctx.fail(new ApiException(404, "no such resource: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return router;
+  }
+
+  /**
+   * A route that checks the token first (on a route of its own, so an upload is refused before its
+   * body is read), then reads the body if {@code body} is given.
+   */
+  private static Route secured(
+      Router router,
+      Authenticator auth,
+      HttpMethod method,
+      String path,
+      Role role,
+      BodyHandler body) {
+    router.route(method, path).handler(auth.require(role));
+    Route route = router.route(method, path);
+    return body == null ? route : route.handler(body);
   }
 
   private void ready(RoutingContext ctx) {
