@@ -119,6 +119,9 @@ public final class MqttFleetTransport implements FleetTransport {
       return;
     }
     String gatewayId = parsed.get().gatewayId();
+    if (payload.length == 0) {
+      return; // a retained message being cleared
+    }
     try {
       if (parsed.get().channel() == GatewayChannel.REPORTED) {
         listener.reported(gatewayId, ReportedState.parseFrom(payload));
