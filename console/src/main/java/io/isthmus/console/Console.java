@@ -139,6 +139,14 @@ public final class Console implements AutoCloseable {
             }));
 
     resources.add(loop);
+    resources.add(
+        () ->
+            join(
+                loop.call(
+                    () -> {
+                      gateways.flush();
+                      return null;
+                    })));
     resources.add(transport);
     join(
         transport.start(
@@ -167,6 +175,7 @@ public final class Console implements AutoCloseable {
         () -> {
           gateways.sweepOffline();
           engine.tick();
+          gateways.flush();
         });
 
     Vertx vertx = Vertx.vertx();

@@ -36,12 +36,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateways the console knows: registered on their first report (with the labels they declare),
  * their last report and desired state, operator labels, and offline detection (no report within
- * {@code offlineAfter}; gateways send heartbeat reports). Writes every change through to PostgreSQL
- * and publishes desired states through the {@link FleetTransport}.
+ * {@code offlineAfter}; gateways send heartbeat reports). Publishes desired states through the
+ * {@link FleetTransport} at once and writes changes to PostgreSQL in batches ({@link #flush()},
+ * called after every engine step).
  *
- * <p>Changes ({@link #report}, {@link #labels}, {@link #assign}, {@link #sweepOffline}) must come
- * from the console's one fleet thread; reads ({@link #gateways()}, {@link #list}, {@link #get}) are
- * safe from any thread.
+ * <p>Changes ({@link #report}, {@link #labels}, {@link #assign}, {@link #sweepOffline}, {@link
+ * #flush}) must come from the console's one fleet thread; reads ({@link #gateways()}, {@link
+ * #list}, {@link #get}) are safe from any thread.
  */
 public final class GatewayRegistry implements FleetView, DesiredStateWriter {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRegistry.class);
@@ -55,6 +56,7 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
   private final Duration offlineAfter;
   private final Map<String, GatewayRecord> gateways = new ConcurrentHashMap<>();
   private final Set<String> offline = new HashSet<>();
+  private final Set<String> dirty = new java.util.LinkedHashSet<>();
 
   public GatewayRegistry(
       DataSource dataSource,
@@ -102,7 +104,11 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
     }
   }
 
-  /** Takes a gateway's report: registers it if new, else updates it. */
+  /**
+   * Takes a gateway's report: registers it if new, else updates it. The row is written by the next
+   * {@link #flush()}, in one batch with the other changes (a fleet reports far more often than one
+   * round trip per report allows).
+   */
   public void report(String gatewayId, ReportedState report) {
     Instant now = clock.instant();
     GatewayRecord known = gateways.get(gatewayId);
@@ -120,7 +126,6 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
               report,
               null,
               0);
-      insert(updated);
       audit.record(
           null,
           "gateway",
@@ -133,21 +138,54 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
               + ")");
     } else {
       updated = known.withReport(report, now);
-      jdbc.update(
-          "UPDATE gateways SET reported_labels = ?, platform = ?, agent_version = ?, last_seen = ?,"
-              + " reported = ? WHERE id = ?",
-          s -> {
-            s.setString(1, json(updated.reportedLabels()));
-            s.setString(2, updated.platform());
-            s.setString(3, updated.agentVersion());
-            s.setTimestamp(4, Timestamp.from(now));
-            s.setBytes(5, report.toByteArray());
-            s.setString(6, gatewayId);
-          });
     }
     gateways.put(gatewayId, updated);
+    dirty.add(gatewayId);
     if (offline.remove(gatewayId)) {
       audit.record(null, "gateway", "gateway-online", gatewayId + " reports again");
+    }
+  }
+
+  /** Writes every gateway changed since the last flush, in one transaction. */
+  public void flush() {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    List<GatewayRecord> changed = new ArrayList<>(dirty.size());
+    for (String id : dirty) {
+      changed.add(gateways.get(id));
+    }
+    dirty.clear();
+    jdbc.batch(
+        "INSERT INTO gateways (id, reported_labels, operator_labels, platform, agent_version,"
+            + " first_seen, last_seen, reported, desired, desired_generation)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            + " reported_labels = EXCLUDED.reported_labels, operator_labels ="
+            + " EXCLUDED.operator_labels, platform = EXCLUDED.platform, agent_version ="
+            + " EXCLUDED.agent_version, last_seen = EXCLUDED.last_seen, reported ="
+            + " EXCLUDED.reported, desired = EXCLUDED.desired, desired_generation ="
+            + " EXCLUDED.desired_generation",
+        changed,
+        (s, g) -> {
+          s.setString(1, g.id());
+          s.setString(2, json(g.reportedLabels()));
+          s.setString(3, json(g.operatorLabels()));
+          s.setString(4, g.platform());
+          s.setString(5, g.agentVersion());
+          s.setTimestamp(6, Timestamp.from(g.firstSeen()));
+          s.setTimestamp(7, Timestamp.from(g.lastSeen()));
+          setBytes(s, 8, g.reported() == null ? null : g.reported().toByteArray());
+          setBytes(s, 9, g.desired() == null ? null : g.desired().toByteArray());
+          s.setLong(10, g.desiredGeneration());
+        });
+  }
+
+  private static void setBytes(java.sql.PreparedStatement s, int index, byte[] bytes)
+      throws SQLException {
+    if (bytes == null) {
+      s.setNull(index, Types.BINARY);
+    } else {
+      s.setBytes(index, bytes);
     }
   }
 
@@ -163,13 +201,9 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
       return Optional.empty();
     }
     GatewayRecord updated = known.withOperatorLabels(labels);
-    jdbc.update(
-        "UPDATE gateways SET operator_labels = ? WHERE id = ?",
-        s -> {
-          s.setString(1, json(labels));
-          s.setString(2, gatewayId);
-        });
     gateways.put(gatewayId, updated);
+    dirty.add(gatewayId);
+    flush();
     audit.record(null, actor, "labels-set", gatewayId + " operator labels " + labels);
     return Optional.of(updated);
   }
@@ -210,14 +244,10 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
             .putPipelines(pipeline, model)
             .setUpdatedAtUs(ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant()))
             .build();
-    jdbc.update(
-        "UPDATE gateways SET desired = ?, desired_generation = ? WHERE id = ?",
-        s -> {
-          s.setBytes(1, desired.toByteArray());
-          s.setLong(2, generation);
-          s.setString(3, gatewayId);
-        });
+    // written by the next flush: should the console stop before it, the gateway's report of this
+    // generation still keeps the next one higher
     gateways.put(gatewayId, known.withDesired(desired));
+    dirty.add(gatewayId);
     transport.publishDesired(gatewayId, desired);
     return generation;
   }
@@ -263,26 +293,6 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
                             .anyMatch(p -> p.getActiveVersion().equals(version))))
         .sorted(Comparator.comparing(GatewayRecord::id))
         .toList();
-  }
-
-  private void insert(GatewayRecord record) {
-    jdbc.update(
-        "INSERT INTO gateways (id, reported_labels, operator_labels, platform, agent_version,"
-            + " first_seen, last_seen, reported, desired_generation)"
-            + " VALUES (?, ?, '{}', ?, ?, ?, ?, ?, 0)",
-        s -> {
-          s.setString(1, record.id());
-          s.setString(2, json(record.reportedLabels()));
-          s.setString(3, record.platform());
-          s.setString(4, record.agentVersion());
-          s.setTimestamp(5, Timestamp.from(record.firstSeen()));
-          s.setTimestamp(6, Timestamp.from(record.lastSeen()));
-          if (record.reported() == null) {
-            s.setNull(7, Types.BINARY);
-          } else {
-            s.setBytes(7, record.reported().toByteArray());
-          }
-        });
   }
 
   private static GatewayRecord record(ResultSet row) throws SQLException {

@@ -78,6 +78,7 @@ class GatewayRegistryTest {
       assertThat(registry.list(Map.of(), true, "3")).hasSize(1);
       assertThat(audit.list(null, 100).get(0).action()).isEqualTo("gateway-online");
 
+      registry.flush();
       // a new registry on the same database knows all of it and publishes the desired state again
       RecordingTransport after = new RecordingTransport();
       GatewayRegistry restarted =
