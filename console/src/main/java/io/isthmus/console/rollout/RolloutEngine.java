@@ -5,9 +5,7 @@ import io.isthmus.protocol.v1.GatewayEvent;
 import io.isthmus.protocol.v1.GatewayEventKind;
 import io.isthmus.protocol.v1.PipelineStats;
 import io.isthmus.protocol.v1.PipelineStatus;
-import io.isthmus.protocol.v1.ReportedState;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -228,7 +226,8 @@ public final class RolloutEngine {
         }
         continue;
       }
-      if (judge(rollout, target, gateway, now)) {
+      if (TargetJudge.judge(
+          spec, target, gateway, failureEvents.getOrDefault(target.gatewayId(), List.of()), now)) {
         changed.add(target);
         if (target.status() == TargetStatus.FAILED) {
           audit.record(
@@ -328,7 +327,7 @@ public final class RolloutEngine {
       if (reached >= wanted) {
         break;
       }
-      PipelineStatus status = pipeline(gateway.reported(), spec.pipeline());
+      PipelineStatus status = TargetJudge.pipeline(gateway.reported(), spec.pipeline());
       String previous =
           status == null || status.getActiveVersion().isEmpty() ? null : status.getActiveVersion();
       PipelineStats baseline =
@@ -370,88 +369,6 @@ public final class RolloutEngine {
               total));
     }
     return added;
-  }
-
-  /**
-   * Judges one gateway from its last report and events; true if its status changed. A succeeded
-   * gateway that later serves another version again (its agent rolled back) fails.
-   */
-  private boolean judge(
-      Rollout rollout, RolloutTarget target, FleetView.Gateway gateway, Instant now) {
-    RolloutSpec spec = rollout.spec();
-    String version = spec.modelVersion();
-    if (target.status() != TargetStatus.UPDATING && target.status() != TargetStatus.SUCCEEDED) {
-      return false;
-    }
-    GatewayEvent failure = failureEvent(target, spec.pipeline());
-    if (failure != null) {
-      target.finish(
-          TargetStatus.FAILED,
-          now,
-          "gateway reported "
-              + failure.getKind().name().replace("GATEWAY_EVENT_KIND_", "")
-              + ": "
-              + failure.getMessage());
-      return true;
-    }
-    ReportedState reported = gateway == null ? null : gateway.reported();
-    PipelineStatus status = pipeline(reported, spec.pipeline());
-    boolean current = reported != null && reported.getObservedGeneration() >= target.generation();
-    if (target.status() == TargetStatus.SUCCEEDED) {
-      if (current && status != null && !status.getActiveVersion().equals(version)) {
-        target.finish(
-            TargetStatus.FAILED,
-            now,
-            "gateway went back to " + status.getActiveVersion() + lastError(status));
-        return true;
-      }
-      return false;
-    }
-    if (current && status != null) {
-      if (status.getActiveVersion().equals(version)) {
-        PipelineStats stats =
-            status.hasStats() && status.getStats().getModelVersion().equals(version)
-                ? status.getStats()
-                : null;
-        HealthGate.Result result = spec.healthGate().judge(target.baseline(), stats);
-        if (result.verdict() == HealthGate.Verdict.PASS) {
-          target.finish(TargetStatus.SUCCEEDED, now, null);
-          return true;
-        }
-        if (result.verdict() == HealthGate.Verdict.FAIL) {
-          target.finish(TargetStatus.FAILED, now, result.reason());
-          return true;
-        }
-      } else if (status.hasLastError() && status.getLastError().contains(version)) {
-        target.finish(TargetStatus.FAILED, now, "gateway refused: " + status.getLastError());
-        return true;
-      }
-    }
-    Duration waited = Duration.between(target.assignedAt(), now);
-    if (waited.getSeconds() >= spec.gatewayTimeoutSeconds()) {
-      target.finish(
-          TargetStatus.FAILED,
-          now,
-          "timeout: no confirmation of "
-              + version
-              + " within "
-              + spec.gatewayTimeoutSeconds()
-              + " s ("
-              + (gateway == null || !gateway.online() ? "offline" : "stuck")
-              + ")");
-      return true;
-    }
-    return false;
-  }
-
-  private GatewayEvent failureEvent(RolloutTarget target, String pipeline) {
-    for (GatewayEvent event : failureEvents.getOrDefault(target.gatewayId(), List.of())) {
-      if (event.getGeneration() >= target.generation()
-          && (event.getPipeline().isEmpty() || event.getPipeline().equals(pipeline))) {
-        return event;
-      }
-    }
-    return null;
   }
 
   private void halt(Rollout rollout, String reason) {
@@ -528,7 +445,7 @@ public final class RolloutEngine {
       if (newest != rollout) {
         continue;
       }
-      PipelineStatus status = pipeline(gateway.reported(), spec.pipeline());
+      PipelineStatus status = TargetJudge.pipeline(gateway.reported(), spec.pipeline());
       String previous =
           status == null || status.getActiveVersion().isEmpty() ? null : status.getActiveVersion();
       long generation = desired.assign(gateway.id(), spec.pipeline(), model.get());
@@ -582,14 +499,6 @@ public final class RolloutEngine {
 
   private static List<RolloutTarget> inWave(Rollout rollout, int wave) {
     return rollout.targets().stream().filter(t -> t.wave() == wave).toList();
-  }
-
-  private static PipelineStatus pipeline(ReportedState reported, String pipeline) {
-    return reported == null ? null : reported.getPipelinesMap().get(pipeline);
-  }
-
-  private static String lastError(PipelineStatus status) {
-    return status.hasLastError() ? " (" + status.getLastError() + ")" : "";
   }
 
   private Rollout require(long id) {
