@@ -210,6 +210,17 @@ class ConsoleIT {
     assertThat(part.statusCode()).isEqualTo(206);
     assertThat(part.body()).isEqualTo("bytes of version 3");
     assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 5-22/23");
+    HttpResponse<String> last =
+        http.send(
+            HttpRequest.newBuilder(URI.create(file)).header("Range", "bytes=-9").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(last.body()).isEqualTo("version 3");
+    HttpResponse<String> beyond =
+        http.send(
+            HttpRequest.newBuilder(URI.create(file)).header("Range", "bytes=23-").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(beyond.statusCode()).isEqualTo(416);
+    assertThat(beyond.headers().firstValue("Content-Range")).hasValue("bytes */23");
     assertThat(
             http.send(
                     HttpRequest.newBuilder(URI.create(file)).header("If-None-Match", etag).build(),
