@@ -48,6 +48,7 @@ public final class ModelRegistry implements ModelCatalog {
   private final Path scratch;
   private final Clock clock;
   private final Map<String, Optional<DesiredModel>> desiredCache = new ConcurrentHashMap<>();
+  private final Map<String, ModelVersion.PackageFile> fileCache = new ConcurrentHashMap<>();
 
   public ModelRegistry(
       DataSource dataSource,
@@ -228,8 +229,23 @@ public final class ModelRegistry implements ModelCatalog {
         .findFirst();
   }
 
-  /** A file of the package whose manifest has {@code manifestSha256}, or empty. */
+  /**
+   * A file of the package whose manifest has {@code manifestSha256}, or empty. Found files are
+   * remembered (packages never change), so a fleet fetching one package asks the database once per
+   * file.
+   */
   public Optional<ModelVersion.PackageFile> packageFile(String manifestSha256, String path) {
+    String key = manifestSha256 + "/" + path;
+    ModelVersion.PackageFile known = fileCache.get(key);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<ModelVersion.PackageFile> found = lookUpFile(manifestSha256, path);
+    found.ifPresent(f -> fileCache.put(key, f));
+    return found;
+  }
+
+  private Optional<ModelVersion.PackageFile> lookUpFile(String manifestSha256, String path) {
     return jdbc
         .query(
             "SELECT path, sha256, size FROM package_files WHERE manifest_sha256 = ? AND path = ?",
