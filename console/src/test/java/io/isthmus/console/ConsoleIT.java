@@ -46,6 +46,7 @@ class ConsoleIT {
   private EmbeddedBroker broker;
   private Database schemaHolder;
   private Console console;
+  private ConsoleOptions options;
   private String operator;
   private String run;
 
@@ -61,14 +62,14 @@ class ConsoleIT {
       broker = EmbeddedBroker.start("127.0.0.1");
       mqtt = broker.uri();
     }
-    console =
-        Console.start(
-            ConsoleOptions.defaults(data.resolve("console"))
-                .withPort(0)
-                .withDatabase(TestDatabases.url(target), schemaHolder.schema())
-                .withMqtt(mqtt)
-                .withAdminToken(ADMIN)
-                .withTiming(Duration.ofSeconds(10), Duration.ofMillis(100)));
+    options =
+        ConsoleOptions.defaults(data.resolve("console"))
+            .withPort(0)
+            .withDatabase(TestDatabases.url(target), schemaHolder.schema())
+            .withMqtt(mqtt)
+            .withAdminToken(ADMIN)
+            .withTiming(Duration.ofSeconds(10), Duration.ofMillis(100));
+    console = Console.start(options);
   }
 
   @AfterEach
@@ -168,7 +169,7 @@ class ConsoleIT {
     assertThat(audit.getJsonObject(0).getString("detail")).contains("{1=1}").doesNotContain("keep");
     waitFor(() -> gateways.stream().allMatch(g -> g.active().equals("1")));
 
-    // WHEN version 3 rolls out, paused at once and resumed
+    // WHEN version 3 rolls out, paused at once, and resumed after a console restart
     JsonObject good = rollout("3");
     long id = good.getLong("id");
     assertThat(
@@ -177,6 +178,13 @@ class ConsoleIT {
         .isEqualTo("paused");
     assertThat(call("POST", "/api/v1/rollouts/" + id + "/pause", operator, null).statusCode())
         .isEqualTo(409);
+    // AND the console restarts meanwhile: rollout, tokens, gateways and keys come back from the
+    // store
+    int port = console.port(); // package URLs already handed out name it: keep it
+    console.close();
+    console = Console.start(options.withPort(port));
+    assertThat(json(call("GET", "/api/v1/rollouts/" + id, operator, null)).getString("state"))
+        .isEqualTo("paused");
     assertThat(
             json(call("POST", "/api/v1/rollouts/" + id + "/resume", operator, null))
                 .getString("state"))

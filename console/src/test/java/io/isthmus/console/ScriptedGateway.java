@@ -53,6 +53,7 @@ final class ScriptedGateway implements AutoCloseable {
   private long runs = 500;
   private long errors = 0;
   private String lastError;
+  private DesiredModel pending;
 
   ScriptedGateway(
       String id,
@@ -94,6 +95,13 @@ final class ScriptedGateway implements AutoCloseable {
   }
 
   private void heartbeat() {
+    if (pending != null) {
+      try {
+        install(pending); // like the agent, a failed download is tried again on the next tick
+      } catch (IOException e) {
+        lastError = "download_failed: " + e;
+      }
+    }
     runs += 10;
     if (badVersions.contains(active)) {
       errors += 5;
@@ -109,12 +117,14 @@ final class ScriptedGateway implements AutoCloseable {
       }
       observedGeneration = state.getGeneration();
       DesiredModel model = state.getPipelinesMap().get(PIPELINE);
+      pending = null;
       if (model != null && !model.getModelVersion().equals(active)) {
+        pending = model;
         install(model);
       }
       report();
-    } catch (IOException | RuntimeException e) {
-      lastError = "failed: " + e;
+    } catch (IOException e) {
+      lastError = "download_failed: " + e;
       report();
     }
   }
@@ -125,6 +135,7 @@ final class ScriptedGateway implements AutoCloseable {
     String sha = sha256(manifest);
     if (!sha.equals(model.getSha256())) {
       lastError = "manifest_mismatch: " + model.getModelVersion() + " has " + sha;
+      pending = null;
       return;
     }
     Files.write(staging.resolve(ModelPackage.MANIFEST_FILE), manifest);
@@ -138,8 +149,10 @@ final class ScriptedGateway implements AutoCloseable {
       pkg.verify(trusted, "linux-x86_64");
     } catch (io.isthmus.protocol.manifest.ManifestException e) {
       lastError = e.reason().code() + ": " + model.getModelVersion() + " " + e.getMessage();
+      pending = null;
       return;
     }
+    pending = null;
     active = model.getModelVersion();
     runs = 0;
     errors = 0;

@@ -13,6 +13,9 @@ import java.util.List;
  * health gate and the timeout.
  */
 final class TargetJudge {
+  /** The agent's code for a download that failed and will be tried again. */
+  static final String TRANSIENT = "download_failed";
+
   private TargetJudge() {}
 
   /**
@@ -68,7 +71,7 @@ final class TargetJudge {
           target.finish(TargetStatus.FAILED, now, result.reason());
           return true;
         }
-      } else if (status.hasLastError() && status.getLastError().contains(version)) {
+      } else if (status.hasLastError() && refuses(status.getLastError(), version)) {
         target.finish(TargetStatus.FAILED, now, "gateway refused: " + status.getLastError());
         return true;
       }
@@ -90,9 +93,29 @@ final class TargetJudge {
     return false;
   }
 
+  /**
+   * Whether a gateway's last error is a refusal of {@code version}: an error of the agent's form
+   * {@code code: message} that is not the transient {@value #TRANSIENT} (the agent retries those;
+   * the timeout covers a download that never succeeds) and names the version as a word of its own.
+   */
+  static boolean refuses(String lastError, String version) {
+    if (lastError.startsWith(TRANSIENT)) {
+      return false;
+    }
+    return java.util.regex.Pattern.compile(
+            "(?<![A-Za-z0-9._-])"
+                + java.util.regex.Pattern.quote(version)
+                + "(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])")
+        .matcher(lastError)
+        .find();
+  }
+
   private static GatewayEvent failureEvent(
       List<GatewayEvent> events, RolloutTarget target, String pipeline) {
     for (GatewayEvent event : events) {
+      if (event.getMessage().startsWith(TRANSIENT)) {
+        continue;
+      }
       if (event.getGeneration() >= target.generation()
           && (event.getPipeline().isEmpty() || event.getPipeline().equals(pipeline))) {
         return event;

@@ -297,6 +297,28 @@ class RolloutEngineTest {
   }
 
   @Test
+  void transientDownloadFailuresAreRetriedNotCounted() {
+    fleet.addMany(3, SITE_A, "1");
+    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
+    String canary = rollout.targets().iterator().next().gatewayId();
+    engine.onEvent(
+        GatewayEvent.newBuilder()
+            .setGatewayId(canary)
+            .setGeneration(rollout.target(canary).generation())
+            .setPipeline(PIPELINE)
+            .setKind(GatewayEventKind.GATEWAY_EVENT_KIND_FAILED)
+            .setMessage(
+                "download_failed: http://console/artifacts/x could not be fetched in 5 attempts")
+            .build());
+    fleet.refuse(canary, "download_failed: fetching vibration 2 failed");
+    engine.tick();
+    assertThat(rollout.target(canary).status()).isEqualTo(TargetStatus.UPDATING);
+    fleet.confirm(canary, "2", null);
+    engine.tick();
+    assertThat(rollout.target(canary).status()).isEqualTo(TargetStatus.SUCCEEDED);
+  }
+
+  @Test
   void gatewayThatRollsBackAfterSucceedingFails() {
     fleet.addMany(100, SITE_A, "1");
     Rollout rollout = engine.create(spec("2", Map.of()), "alice");
