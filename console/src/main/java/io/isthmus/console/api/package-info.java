@@ -1,0 +1,5 @@
+/**
+ * The console's HTTP API ({@link io.isthmus.console.api.ConsoleApi}), documented in {@code
+ * openapi.yaml}.
+ */
+package io.isthmus.console.api;

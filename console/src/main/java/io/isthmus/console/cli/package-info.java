@@ -1,0 +1,2 @@
+/** The {@code ./isthmus console} command line. */
+package io.isthmus.console.cli;
