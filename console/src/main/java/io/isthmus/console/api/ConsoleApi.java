@@ -152,6 +152,7 @@ public final class ConsoleApi {
     secured(router, auth, HttpMethod.DELETE, api + "/tokens/:id", Role.ADMIN, null)
         .handler(this::revokeToken);
 
+    router.route().handler(io.vertx.ext.web.handler.StaticHandler.create("webroot"));
     router
         .route()
         .last()
