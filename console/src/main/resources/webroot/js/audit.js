@@ -32,7 +32,7 @@ export function render(main, _params, ui) {
 export function auditTable(caption, items) {
   return table(caption, ['When', 'Actor', 'Action', 'Rollout', 'Detail'], items.map((e) =>
     h('tr', { 'data-action': e.action },
-      h('td', {}, time(e.at)),
+      h('td', { class: 'nowrap' }, time(e.at)),
       h('td', { text: e.actor }),
       h('td', {}, h('span', { class: `action action-${e.action}`, text: e.action })),
       h('td', {}, e.rolloutId ? h('a', { href: `#/rollouts/${e.rolloutId}`, text: `#${e.rolloutId}` }) : '—'),

@@ -75,5 +75,5 @@ function row(g) {
     h('td', {}, g.health ? badge(g.health) : h('span', { class: 'muted', text: '—' })),
     h('td', { text: g.platform || '—' }),
     h('td', { text: g.agentVersion || '—' }),
-    h('td', {}, time(g.lastSeen)));
+    h('td', { class: 'nowrap' }, time(g.lastSeen)));
 }

@@ -37,6 +37,10 @@ const ui = {
     alertBox.dataset.kind = 'info';
     alertBox.hidden = false;
   },
+  /** Hides the banner if it holds a confirmation, which a later change makes stale. */
+  clearInfo() {
+    if (alertBox.dataset.kind === 'info') ui.clear();
+  },
   clear() {
     alertBox.hidden = true;
     alertBox.replaceChildren();

@@ -205,7 +205,10 @@ function detail(main, id, ui) {
         ' on ', labels(r.spec.selector), ` · ${r.targeted} gateway${r.targeted === 1 ? '' : 's'} targeted`),
       r.reason ? h('p', { class: `reason reason-${r.state}`, id: 'reason', text: r.reason }) : null);
     if (r.state !== lastState) {
-      if (lastState) announcer.textContent = `Rollout is now ${r.state}.`;
+      if (lastState) {
+        announcer.textContent = `Rollout is now ${r.state}.`;
+        ui.clearInfo();
+      }
       lastState = r.state;
       if (!confirmingAbort || !(r.state === 'running' || r.state === 'paused')) confirmingAbort = false;
       showControls(r);
@@ -272,8 +275,10 @@ function wave(w, r) {
   const part = (n, kind) => (n > 0
     ? h('span', { class: `seg seg-${kind}`, style: `width:${(100 * n) / planned}%` }) : null);
   const failed = w.failed + w.rolledBack;
-  const stateText = { done: 'done', current: r.state === 'running' ? 'in progress' : r.state, pending: 'waiting' }[w.state];
-  return h('li', { class: `wave wave-${w.state}`, 'data-wave': w.wave, 'data-state': w.state,
+  // the last wave of a completed rollout is done, not current
+  const state = w.state === 'current' && r.state === 'completed' ? 'done' : w.state;
+  const stateText = { done: 'done', current: r.state === 'running' ? 'in progress' : r.state, pending: 'waiting' }[state];
+  return h('li', { class: `wave wave-${state}`, 'data-wave': w.wave, 'data-state': state,
     'data-succeeded': w.succeeded, 'data-updating': w.updating, 'data-failed': failed },
   h('div', { class: 'wave-head' },
     h('strong', { text: `Wave ${w.wave}` }),
