@@ -122,7 +122,15 @@ class ConsoleUiIT {
       gateways.add(gateway);
     }
 
-    // WHEN the operator opens the console: the page needs no token, and asks for one
+    // WHEN the operator opens the console: its files need no token, its API does
+    HttpResponse<String> index = send("/", null);
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.body()).contains("<script type=\"module\" src=\"js/main.js\">");
+    assertThat(send("/js/main.js", null).headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
+    assertThat(send("/api/v1/gateways", null).statusCode()).isEqualTo(401);
+    assertThat(send("/no-such-page.html", null).statusCode()).isEqualTo(404);
+    // AND the page asks for a token
     browser.open(console.url() + "/");
     browser.waitUntil("the sign-in form", "document.querySelector('#token')", WAIT);
     // AND signs in with a wrong token first: the API's refusal is shown
@@ -258,13 +266,16 @@ class ConsoleUiIT {
   }
 
   private String get(String path, String token) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(console.url() + path))
-                .header("Authorization", "Bearer " + token)
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = send(path, token);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return response.body();
+  }
+
+  private HttpResponse<String> send(String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(console.url() + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
