@@ -38,7 +38,7 @@ function overview(main, ui) {
     }
     timer = setTimeout(load, 5000);
   }
-  fill(main, h('div', { class: 'heading' }, h('h1', { text: 'Rollouts' })), form, list);
+  fill(main, h('div', { class: 'heading' }, h('h1', { text: 'Rollouts' })), list, form);
   load();
   return () => clearTimeout(timer);
 }

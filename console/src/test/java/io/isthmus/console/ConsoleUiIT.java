@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The console's web UI in headless Chromium, with real clicks against a real console (PostgreSQL,
  * MQTT broker, HTTP as in {@link ConsoleIT}) and eleven scripted gateways that follow their desired
  * state. An operator signs in, filters the gateways, uploads a model version, starts a rollout,
- * watches its waves advance, pauses and resumes it, and finds every step in the audit history. A
- * screenshot of the rollout page is saved to {@code target/console-ui-rollout.png}.
+ * watches its waves advance, pauses and resumes it, finds every step in the audit history, and
+ * aborts a second rollout. Screenshots of the pages are saved to {@code target/console-ui-*.png}.
  *
  * <p>Without {@code chromium} the test is skipped, unless {@code CI=true}, where it fails.
  */
@@ -178,6 +178,7 @@ class ConsoleUiIT {
 
     // WHEN a rollout of 2 to plant-1 starts in ten waves of one gateway each
     browser.click("a[data-section=rollouts]");
+    browser.waitUntil("the rollout list", "document.querySelector('#rollout-list table')", WAIT);
     browser.type("#ro-name", "vibration 2 to plant-1");
     browser.type("#ro-pipeline", ScriptedGateway.PIPELINE);
     browser.choose("#ro-model", "vibration");
@@ -185,6 +186,7 @@ class ConsoleUiIT {
     browser.type("#ro-selector", "site=plant-1");
     browser.type("#ro-waves", "10, 20, 30, 40, 50, 60, 70, 80, 90, 100");
     browser.type("#ro-min-runs", "40");
+    browser.screenshot(SCREENSHOTS.resolve("console-ui-new-rollout.png"));
     browser.click("#start-rollout");
 
     // THEN its page shows it running, and the waves advance one by one
@@ -243,7 +245,72 @@ class ConsoleUiIT {
     assertThat(browser.text("#audit-table tr[data-action=paused]"))
         .contains("ops", "paused in wave");
     assertThat(browser.text("#audit-table tr[data-action=resumed]")).contains("ops");
+
+    // WHEN a second rollout, too strict to pass its first wave soon, is aborted from its page
+    HttpResponse<String> upload3 = uploadVersion(operator, "3");
+    assertThat(upload3.statusCode()).as(upload3.body()).isEqualTo(201);
+    long second = startRollout(operator, "3");
+    browser.click("a[data-section=rollouts]");
+    browser.click("tr[data-rollout=\"" + second + "\"] a");
+    browser.waitUntil(
+        "the second rollout running", "document.querySelector('h1 .badge-running')", WAIT);
+    browser.click("#abort");
+    browser.click("#abort-rollback");
+    browser.click("#confirm-abort");
+    // THEN it is aborted with its gateways sent back, and the audit history says who did it
+    browser.waitUntil("the aborted badge", "document.querySelector('h1 .badge-aborted')", WAIT);
+    browser.waitUntil(
+        "the abort in the rollout's history",
+        "document.querySelector('#rollout-audit tr[data-action=aborted]')",
+        WAIT);
+    assertThat(browser.text("#rollout-audit tr[data-action=aborted]"))
+        .contains("ops", "aborted; rolling back");
+    assertThat((Boolean) browser.eval("document.querySelector('#resume').disabled")).isTrue();
     assertThat(browser.pageErrors()).isEmpty();
+  }
+
+  private HttpResponse<String> uploadVersion(String token, String version) throws Exception {
+    String boundary = "----isthmus" + UUID.randomUUID();
+    String body =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n"
+            + version
+            + "\r\n--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.onnx\"\r\n"
+            + "Content-Type: application/octet-stream\r\n\r\nonnx bytes of version "
+            + version
+            + "\r\n--"
+            + boundary
+            + "--\r\n";
+    return http.send(
+        HttpRequest.newBuilder(URI.create(console.url() + "/api/v1/models/vibration/versions"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private long startRollout(String token, String version) throws Exception {
+    JsonObject spec =
+        new JsonObject()
+            .put("pipeline", ScriptedGateway.PIPELINE)
+            .put("modelName", "vibration")
+            .put("modelVersion", version)
+            .put("selector", new JsonObject().put("site", "plant-1"))
+            .put("healthGate", new JsonObject().put("minRuns", 100_000));
+    HttpResponse<String> created =
+        http.send(
+            HttpRequest.newBuilder(URI.create(console.url() + "/api/v1/rollouts"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(spec.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return new JsonObject(created.body()).getLong("id");
   }
 
   private long rolloutId() {

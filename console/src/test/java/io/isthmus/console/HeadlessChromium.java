@@ -214,22 +214,36 @@ final class HeadlessChromium implements AutoCloseable {
    */
   void click(String selector) throws InterruptedException {
     String el = "document.querySelector(" + quote(selector) + ")";
-    waitUntil(
-        selector + " to be clickable",
-        el + " && " + el + ".getClientRects().length > 0 && !" + el + ".disabled",
-        Duration.ofSeconds(20));
-    JsonObject box =
-        new JsonObject(
-            eval("(() => { const e = "
-                    + el
-                    + "; e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
-                    + " return JSON.stringify({x: r.x + r.width / 2, y: r.y + r.height / 2}); })()")
-                .toString());
-    double x = box.getDouble("x");
-    double y = box.getDouble("y");
-    mouse("mouseMoved", x, y);
-    mouse("mousePressed", x, y);
-    mouse("mouseReleased", x, y);
+    // the middle of the element, once nothing covers it there and it stays put between two looks
+    String middle =
+        "(() => { const e = "
+            + el
+            + "; if (!e || e.disabled || e.getClientRects().length === 0) return null;"
+            + " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            + " const x = r.x + r.width / 2, y = r.y + r.height / 2;"
+            + " const top = document.elementFromPoint(x, y);"
+            + " return top && (top === e || e.contains(top) || top.control === e)"
+            + " ? JSON.stringify({x, y}) : null; })()";
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Object before = null;
+    while (true) {
+      Object now = eval(middle);
+      if (now != null && now.equals(before)) {
+        JsonObject point = new JsonObject(now.toString());
+        double x = point.getDouble("x");
+        double y = point.getDouble("y");
+        mouse("mouseMoved", x, y);
+        mouse("mousePressed", x, y);
+        mouse("mouseReleased", x, y);
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "waited 20 s for " + selector + " to be clickable; the page says:\n" + text("main"));
+      }
+      before = now;
+      Thread.sleep(50);
+    }
   }
 
   private void mouse(String type, double x, double y) {
