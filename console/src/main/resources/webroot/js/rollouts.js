@@ -24,7 +24,7 @@ function overview(main, ui) {
       const data = await call('/rollouts');
       fill(list, table('Rollouts, newest first',
         ['#', 'Name', 'Model', 'State', 'Wave', 'Succeeded', 'Failed', 'Updated'],
-        data.items.slice().reverse().map((r) => h('tr', { 'data-rollout': r.id },
+        data.items.slice().sort((a, b) => b.id - a.id).map((r) => h('tr', { 'data-rollout': r.id },
           h('td', { text: `#${r.id}` }),
           h('th', { scope: 'row' }, h('a', { href: `#/rollouts/${r.id}`, text: r.name })),
           h('td', { text: `${r.spec.modelName} ${r.spec.modelVersion}` }),
@@ -257,6 +257,7 @@ function detail(main, id, ui) {
     } catch (e) {
       if (stopped) return;
       ui.error(e);
+      if (e.status === 404) return; // no such rollout: nothing to poll
     }
     if (!stopped) timer = setTimeout(refresh, LIVE_MS);
   }
