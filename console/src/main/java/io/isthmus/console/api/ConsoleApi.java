@@ -74,6 +74,8 @@ public final class ConsoleApi {
     new ModelRoutes(vertx, models, urls, multipart).register(router, auth, json, api);
     new RolloutRoutes(engine, gateways, loop).register(router, auth, json, api);
     new AdminRoutes(vertx, audit, tokens).register(router, auth, json, api);
+
+    router.route().handler(io.vertx.ext.web.handler.StaticHandler.create("webroot"));
     router
         .route()
         .last()
