@@ -11,8 +11,8 @@ RUN ./mvnw -B -q -Dmodels.skip -DskipTests -pl console -am package \
  && tr ':' '\n' < console/target/classpath.txt | xargs -I{} cp {} /out/lib/
 
 FROM eclipse-temurin:17-jre
-# the console module's main class (the one `./isthmus console` runs)
-ARG CONSOLE_MAIN=io.isthmus.console.ConsoleMain
+# the console's main class (the one `./isthmus console` runs)
+ARG CONSOLE_MAIN=io.isthmus.console.cli.ConsoleCommand
 ENV CONSOLE_MAIN=${CONSOLE_MAIN}
 RUN useradd --system --uid 10001 --home /nonexistent isthmus && mkdir -p /var/lib/isthmus-console \
  && chown 10001 /var/lib/isthmus-console
