@@ -89,6 +89,8 @@ class ConsoleHelmChartTest {
     assertThat(console.getEnv().indexOf(env.get("POSTGRES_PASSWORD")))
         .isLessThan(console.getEnv().indexOf(env.get("ISTHMUS_CONSOLE_DB")));
     assertThat(env.get("ISTHMUS_CONSOLE_MQTT").getValue()).isEqualTo("tcp://mosquitto:1883");
+    assertThat(env.get("ISTHMUS_CONSOLE_PUBLIC_URL").getValue())
+        .isEqualTo("http://isthmus-console:8090");
     assertThat(env.get("ISTHMUS_CONSOLE_ADMIN_TOKEN").getValueFrom().getSecretKeyRef().getName())
         .isEqualTo("fleet-isthmus-console");
     assertThat(console.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
