@@ -133,9 +133,23 @@ final class TfLiteExternalDelegate implements Delegate, AutoCloseable {
           "TFLite delegate library "
               + config.library()
               + " could not be loaded (missing, or built for another platform): "
-              + e.getMessage(),
+              + linkerMessage(e),
           e);
     }
+  }
+
+  /** The dynamic linker's own words, without JNA's search of the class path. */
+  private static String linkerMessage(UnsatisfiedLinkError e) {
+    List<String> lines =
+        String.valueOf(e.getMessage())
+            .lines()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty())
+            .filter(l -> !l.startsWith("Unable to load library"))
+            .filter(l -> !l.startsWith("Native library"))
+            .distinct()
+            .toList();
+    return lines.isEmpty() ? String.valueOf(e.getMessage()) : String.join("; ", lines);
   }
 
   private static Function function(NativeLibrary library, ExternalDelegate config, String name)
