@@ -31,7 +31,9 @@ import org.tensorflow.lite.TensorFlowLite;
  * TFLite 2.6 through the {@code org.tensorflow.lite.Interpreter} that DJL's tflite-engine jar
  * carries, with the XNNPACK delegate on: DJL's own Predictor path leaves XNNPACK off and was 5-12x
  * slower. CPU and XNNPACK both mean "TFLite's CPU kernels, with the XNNPACK delegate taking the
- * operators it covers".
+ * operators it covers". A {@linkplain ModelOptions#tfliteDelegate() configured external delegate}
+ * (Edge TPU, other NPUs) is added to each interpreter before XNNPACK; see {@link
+ * TfLiteExternalDelegate}.
  *
  * <p>{@link ModelOptions#intraOpThreads()} is each interpreter's thread count; {@link
  * ModelOptions#interOpThreads()} is how many interpreters (hence concurrent runs) a model may keep.
