@@ -12,7 +12,8 @@ import java.util.Set;
  * @param version the native library's version, or "unknown" when it could not be loaded
  * @param available whether models can be loaded at all
  * @param reason why the engine is unavailable; empty when available
- * @param providers the execution providers usable here
+ * @param providers the execution providers usable here ({@code TFLITE_DELEGATE} when a configured
+ *     delegate library loads and exports the plugin functions)
  * @param missingProviders providers this engine knows but cannot use here, with the reason
  */
 public record EngineAvailability(

@@ -32,7 +32,12 @@ public final class Engines {
 
   /** Each engine's availability on this machine; loads native libraries, never throws. */
   public static List<EngineAvailability> probe() {
-    return all().stream().map(InferenceEngine::availability).toList();
+    return probe(ModelOptions.defaults());
+  }
+
+  /** As {@link #probe()}, also checking what {@code options} configure (a TFLite delegate). */
+  public static List<EngineAvailability> probe(ModelOptions options) {
+    return all().stream().map(e -> e.availability(options)).toList();
   }
 
   /**

@@ -13,5 +13,10 @@ public enum ExecutionProvider {
   /** Intel oneDNN (ONNX Runtime builds with DNNL). */
   DNNL,
   /** Android NNAPI. */
-  NNAPI
+  NNAPI,
+  /**
+   * A TFLite external delegate loaded from a configured shared library (an Edge TPU or another
+   * NPU's delegate); see {@link ModelOptions#tfliteDelegate()}.
+   */
+  TFLITE_DELEGATE
 }

@@ -16,6 +16,14 @@ public interface InferenceEngine extends AutoCloseable {
   EngineAvailability availability();
 
   /**
+   * As {@link #availability()}, also checking what {@code options} configure beyond the engine's
+   * own providers (a TFLite external delegate library). Never throws.
+   */
+  default EngineAvailability availability(ModelOptions options) {
+    return availability();
+  }
+
+  /**
    * Loads the model file at {@code path}.
    *
    * @throws InferenceException MODEL_INVALID when the file is not a readable model (also when it

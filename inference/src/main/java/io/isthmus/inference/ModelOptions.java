@@ -1,13 +1,17 @@
 package io.isthmus.inference;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to load and run a model: immutable, built by {@link #builder()}, which validates every value.
  *
- * <p>If the {@linkplain #provider() provider} is missing on this machine, a model loads on CPU with
- * a logged warning when {@link #fallbackToCpu()} is true (the default) and fails with {@link
- * InferenceException.Code#PROVIDER_UNAVAILABLE} otherwise.
+ * <p>{@link #providers()} is an ordered preference such as {@code [CUDA, CPU]}: an engine takes the
+ * first one it can use here and logs a warning for each one it skips. When none of them is usable,
+ * a model loads on CPU with a logged warning if {@link #fallbackToCpu()} is true (the default), and
+ * fails with {@link InferenceException.Code#PROVIDER_UNAVAILABLE} otherwise. The same policy covers
+ * a {@linkplain #tfliteDelegate() TFLite external delegate} that cannot be loaded or applied.
  */
 public final class ModelOptions {
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
@@ -20,16 +24,18 @@ public final class ModelOptions {
 
   private final int intraOpThreads;
   private final int interOpThreads;
-  private final ExecutionProvider provider;
+  private final List<ExecutionProvider> providers;
   private final GraphOptimization optimization;
   private final boolean fallbackToCpu;
+  private final ExternalDelegate tfliteDelegate;
 
   private ModelOptions(Builder b) {
     this.intraOpThreads = b.intraOpThreads;
     this.interOpThreads = b.interOpThreads;
-    this.provider = b.provider;
+    this.providers = b.providers;
     this.optimization = b.optimization;
     this.fallbackToCpu = b.fallbackToCpu;
+    this.tfliteDelegate = b.tfliteDelegate;
   }
 
   /** One thread, CPU, full graph optimisation, fall back to CPU. */
@@ -46,9 +52,10 @@ public final class ModelOptions {
     return new Builder()
         .intraOpThreads(intraOpThreads)
         .interOpThreads(interOpThreads)
-        .provider(provider)
+        .providers(providers)
         .optimization(optimization)
-        .fallbackToCpu(fallbackToCpu);
+        .fallbackToCpu(fallbackToCpu)
+        .tfliteDelegate(tfliteDelegate);
   }
 
   /** Threads one operator may use (TFLite: the interpreter's thread count). */
@@ -61,8 +68,19 @@ public final class ModelOptions {
     return interOpThreads;
   }
 
+  /** The most preferred provider: the first of {@link #providers()}. */
   public ExecutionProvider provider() {
-    return provider;
+    return providers.get(0);
+  }
+
+  /** The providers to try, most preferred first; never empty, no duplicates. */
+  public List<ExecutionProvider> providers() {
+    return providers;
+  }
+
+  /** A TFLite external delegate to apply before XNNPACK; ignored by ONNX Runtime. */
+  public Optional<ExternalDelegate> tfliteDelegate() {
+    return Optional.ofNullable(tfliteDelegate);
   }
 
   public GraphOptimization optimization() {
@@ -78,14 +96,16 @@ public final class ModelOptions {
     return o instanceof ModelOptions other
         && intraOpThreads == other.intraOpThreads
         && interOpThreads == other.interOpThreads
-        && provider == other.provider
+        && providers.equals(other.providers)
         && optimization == other.optimization
-        && fallbackToCpu == other.fallbackToCpu;
+        && fallbackToCpu == other.fallbackToCpu
+        && Objects.equals(tfliteDelegate, other.tfliteDelegate);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(intraOpThreads, interOpThreads, provider, optimization, fallbackToCpu);
+    return Objects.hash(
+        intraOpThreads, interOpThreads, providers, optimization, fallbackToCpu, tfliteDelegate);
   }
 
   @Override
@@ -95,11 +115,14 @@ public final class ModelOptions {
         + ", interOpThreads="
         + interOpThreads
         + ", provider="
-        + provider
+        + provider()
+        + ", providers="
+        + providers
         + ", optimization="
         + optimization
         + ", fallbackToCpu="
         + fallbackToCpu
+        + (tfliteDelegate == null ? "" : ", tfliteDelegate=" + tfliteDelegate)
         + "}";
   }
 
@@ -107,9 +130,10 @@ public final class ModelOptions {
   public static final class Builder {
     private int intraOpThreads = DEFAULT_INTRA_OP_THREADS;
     private int interOpThreads = DEFAULT_INTER_OP_THREADS;
-    private ExecutionProvider provider = DEFAULT_PROVIDER;
+    private List<ExecutionProvider> providers = List.of(DEFAULT_PROVIDER);
     private GraphOptimization optimization = DEFAULT_OPTIMIZATION;
     private boolean fallbackToCpu = true;
+    private ExternalDelegate tfliteDelegate;
 
     private Builder() {}
 
@@ -125,8 +149,34 @@ public final class ModelOptions {
       return this;
     }
 
+    /** A single provider; the same as {@code providers(List.of(provider))}. */
     public Builder provider(ExecutionProvider provider) {
-      this.provider = Objects.requireNonNull(provider, "provider");
+      this.providers = List.of(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
+     * The providers to try, most preferred first, for example {@code [XNNPACK, CPU]}.
+     *
+     * @throws IllegalArgumentException when the list is empty or names a provider twice
+     */
+    public Builder providers(List<ExecutionProvider> providers) {
+      Objects.requireNonNull(providers, "providers");
+      if (providers.isEmpty()) {
+        throw new IllegalArgumentException("providers must name at least one provider, was []");
+      }
+      if (providers.stream().distinct().count() != providers.size()) {
+        throw new IllegalArgumentException(
+            "providers must not name a provider twice, was " + providers);
+      }
+      providers.forEach(p -> Objects.requireNonNull(p, "providers contains null"));
+      this.providers = List.copyOf(providers);
+      return this;
+    }
+
+    /** A TFLite external delegate, or null for none. */
+    public Builder tfliteDelegate(ExternalDelegate delegate) {
+      this.tfliteDelegate = delegate;
       return this;
     }
 
@@ -135,7 +185,10 @@ public final class ModelOptions {
       return this;
     }
 
-    /** Whether a missing provider falls back to CPU (with a warning) rather than failing. */
+    /**
+     * Whether a missing provider or delegate falls back to CPU (with a logged warning) rather than
+     * failing with {@link InferenceException.Code#PROVIDER_UNAVAILABLE}.
+     */
     public Builder fallbackToCpu(boolean fallbackToCpu) {
       this.fallbackToCpu = fallbackToCpu;
       return this;

@@ -1,5 +1,6 @@
 package io.isthmus.agent.config;
 
+import io.isthmus.inference.ModelOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +66,8 @@ public record PipelineConfig(
       String version,
       Optional<String> input,
       Optional<String> output,
-      Optional<SplitSettings> split) {}
+      Optional<SplitSettings> split,
+      ModelOptions options) {}
 
   public record QueueSettings(int capacity, Overload overload) {}
 

@@ -79,10 +79,12 @@ final class PipelineConfigReader {
   }
 
   private ModelSettings model(ConfigNode node, String pipeline) {
-    node.allowOnly("path", "engine", "threads", "name", "version", "input", "output", "split");
+    node.allowOnly(
+        "path", "engine", "threads", "name", "version", "input", "output", "split", "accelerator");
     Path path = baseDir.resolve(node.requiredString("path", "a model file path"));
     String file = path.getFileName().toString();
     String defaultName = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
+    int threads = node.integer("threads", 1, 1, 256);
     return new ModelSettings(
         path,
         node.choice(
@@ -90,14 +92,15 @@ final class PipelineConfigReader {
             Engine.AUTO,
             Map.of(
                 "auto", Engine.AUTO, "onnxruntime", Engine.ONNXRUNTIME, "tflite", Engine.TFLITE)),
-        node.integer("threads", 1, 1, 256),
+        threads,
         node.string("name", defaultName),
         node.string("version", "1"),
         node.string("input"),
         node.string("output"),
         node.child("split").isPresent()
             ? Optional.of(new SplitConfigReader(baseDir).read(node.child("split")))
-            : Optional.empty());
+            : Optional.empty(),
+        AcceleratorConfigReader.read(node.child("accelerator"), threads));
   }
 
   private static QueueSettings queue(ConfigNode node) {

@@ -120,7 +120,13 @@ public final class PipelineFactory {
     String prePath = "pipelines[" + config.name() + "].pre";
     try {
       return Preprocessor.of(
-          config.pre(), m -> load(m.path(), m.engine(), m.threads(), prePath + ".model"));
+          config.pre(),
+          m ->
+              load(
+                  m.path(),
+                  m.engine(),
+                  ModelOptions.builder().intraOpThreads(m.threads()).build(),
+                  prePath + ".model"));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(prePath, e.getMessage(), e);
     }
@@ -133,14 +139,14 @@ public final class PipelineFactory {
 
   private static LoadedModel load(PipelineConfig config, String path) {
     PipelineConfig.ModelSettings settings = config.model();
-    return load(settings.path(), settings.engine(), settings.threads(), path + ".path");
+    return load(settings.path(), settings.engine(), settings.options(), path + ".path");
   }
 
   /**
    * @throws ConfigException at {@code path} when the file cannot be loaded
    */
   private static LoadedModel load(
-      java.nio.file.Path file, PipelineConfig.Engine engine, int threads, String path) {
+      java.nio.file.Path file, PipelineConfig.Engine engine, ModelOptions options, String path) {
     try {
       InferenceEngine chosen =
           switch (engine) {
@@ -148,7 +154,7 @@ public final class PipelineFactory {
             case ONNXRUNTIME -> Engines.onnxRuntime();
             case TFLITE -> Engines.tflite();
           };
-      return chosen.load(file, ModelOptions.builder().intraOpThreads(threads).build());
+      return chosen.load(file, options);
     } catch (InferenceException e) {
       throw new ConfigException(
           path, "\"" + file + "\" cannot be loaded (" + e.code() + "): " + e.getMessage(), e);
@@ -239,11 +245,7 @@ public final class PipelineFactory {
     }
     try {
       return SplitModel.open(
-          config.name(),
-          settings.split().get(),
-          full,
-          ModelOptions.builder().intraOpThreads(settings.threads()).build(),
-          metrics.registry());
+          config.name(), settings.split().get(), full, settings.options(), metrics.registry());
     } catch (InferenceException e) {
       throw new ConfigException(
           path + ".split.candidates",

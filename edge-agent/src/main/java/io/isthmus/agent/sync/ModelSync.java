@@ -13,7 +13,6 @@ import io.isthmus.inference.Engines;
 import io.isthmus.inference.InferenceEngine;
 import io.isthmus.inference.InferenceException;
 import io.isthmus.inference.LoadedModel;
-import io.isthmus.inference.ModelOptions;
 import io.isthmus.inference.store.ModelStore;
 import io.isthmus.protocol.manifest.ManifestException;
 import io.isthmus.protocol.manifest.TrustedKeys;
@@ -453,9 +452,7 @@ public final class ModelSync implements AutoCloseable {
           ModelFormat.TFLITE.name().equals(version.format())
               ? Engines.tflite()
               : Engines.onnxRuntime();
-      return engine.load(
-          store.path(version.modelDigest()),
-          ModelOptions.builder().intraOpThreads(pipeline.model().threads()).build());
+      return engine.load(store.path(version.modelDigest()), pipeline.model().options());
     } catch (InferenceException | IOException e) {
       throw new SyncException(
           SyncException.LOAD_FAILED,

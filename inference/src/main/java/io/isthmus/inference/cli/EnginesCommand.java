@@ -3,7 +3,12 @@ package io.isthmus.inference.cli;
 import io.isthmus.inference.EngineAvailability;
 import io.isthmus.inference.Engines;
 import io.isthmus.inference.ExecutionProvider;
+import io.isthmus.inference.ExternalDelegate;
+import io.isthmus.inference.ModelOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,6 +30,20 @@ public final class EnginesCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
 
+  @Option(
+      names = "--tflite-delegate",
+      paramLabel = "LIBRARY",
+      description =
+          "Also check this TFLite external delegate library (for example libedgetpu.so.1): that it"
+              + " loads and exports the plugin functions.")
+  Path tfliteDelegate;
+
+  @Option(
+      names = "--delegate-option",
+      paramLabel = "KEY=VALUE",
+      description = "An option for the TFLite delegate (repeatable).")
+  Map<String, String> delegateOptions = new LinkedHashMap<>();
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -34,7 +53,13 @@ public final class EnginesCommand implements Callable<Integer> {
   /** Prints the probe; exit code 0 when at least one engine is available, else 1. */
   @Override
   public Integer call() {
-    List<EngineAvailability> engines = Engines.probe();
+    ModelOptions options =
+        tfliteDelegate == null
+            ? ModelOptions.defaults()
+            : ModelOptions.builder()
+                .tfliteDelegate(new ExternalDelegate(tfliteDelegate, delegateOptions))
+                .build();
+    List<EngineAvailability> engines = Engines.probe(options);
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? json(engines) : text(engines));
     out.flush();
@@ -55,12 +80,15 @@ public final class EnginesCommand implements Callable<Integer> {
       s.append("  providers: ")
           .append(e.providers().stream().sorted().map(Enum::name).toList())
           .append('\n');
-      for (Map.Entry<ExecutionProvider, String> missing : sorted(e.missingProviders())) {
-        s.append("  no ")
-            .append(missing.getKey())
-            .append(": ")
-            .append(missing.getValue())
-            .append('\n');
+      for (ExecutionProvider p : ExecutionProvider.values()) {
+        boolean here = e.providers().contains(p);
+        String why = e.missingProviders().get(p);
+        if (here || why != null) {
+          s.append(
+              here
+                  ? String.format("  %-16s yes%n", p)
+                  : String.format("  %-16s no   %s%n", p, why));
+        }
       }
     }
     return s.toString();
@@ -86,7 +114,23 @@ public final class EnginesCommand implements Callable<Integer> {
           sorted(e.missingProviders()).stream()
               .map(m -> quote(m.getKey().name()) + ":" + quote(m.getValue()))
               .toList();
-      s.append(String.join(",", missing)).append("}}");
+      s.append(String.join(",", missing)).append("},\"accelerators\":[");
+      List<String> accelerators = new ArrayList<>();
+      for (ExecutionProvider p : ExecutionProvider.values()) {
+        boolean here = e.providers().contains(p);
+        String why = e.missingProviders().get(p);
+        if (here || why != null) {
+          accelerators.add(
+              "{\"name\":"
+                  + quote(p.name())
+                  + ",\"available\":"
+                  + here
+                  + ",\"reason\":"
+                  + quote(here ? "" : why)
+                  + "}");
+        }
+      }
+      s.append(String.join(",", accelerators)).append("]}");
     }
     return s.append("]}\n").toString();
   }

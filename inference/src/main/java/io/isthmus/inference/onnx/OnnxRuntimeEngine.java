@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -63,21 +64,29 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     if (!providers.contains(ExecutionProvider.CUDA)) {
       missing.put(
           ExecutionProvider.CUDA,
-          "no onnxruntime_gpu jar on the class path (the onnxruntime jar is CPU only)");
+          "this ONNX Runtime build has no CUDA provider (use the onnxruntime_gpu jar; the"
+              + " onnxruntime jar is CPU only)");
     } else if (!cudaDevicePresent()) {
       providers.remove(ExecutionProvider.CUDA);
       missing.put(
           ExecutionProvider.CUDA, "onnxruntime_gpu is present but no CUDA device was found");
     }
     if (!providers.contains(ExecutionProvider.XNNPACK)) {
-      missing.put(ExecutionProvider.XNNPACK, "this onnxruntime build has no XNNPACK provider");
+      missing.put(ExecutionProvider.XNNPACK, "this ONNX Runtime build has no XNNPACK provider");
     }
     if (!providers.contains(ExecutionProvider.TENSOR_RT)) {
       missing.put(
           ExecutionProvider.TENSOR_RT,
-          "this onnxruntime build has no TensorRT provider (it needs an onnxruntime_gpu build"
+          "this ONNX Runtime build has no TensorRT provider (it needs an onnxruntime_gpu build"
               + " with TensorRT on the class path, such as a Jetson build)");
     }
+    if (!providers.contains(ExecutionProvider.DNNL)) {
+      missing.put(ExecutionProvider.DNNL, "this ONNX Runtime build has no oneDNN provider");
+    }
+    if (!providers.contains(ExecutionProvider.NNAPI)) {
+      missing.put(ExecutionProvider.NNAPI, "NNAPI exists on Android only");
+    }
+    missing.put(ExecutionProvider.TFLITE_DELEGATE, "TFLite delegates apply to TFLite models only");
     return new EngineAvailability(NAME, version, true, "", providers, missing);
   }
 
@@ -130,49 +139,72 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     }
   }
 
+  /**
+   * Adds the first of the options' providers that this build offers and accepts, logging a warning
+   * for each one skipped; CPU when none is usable and the options allow the fallback.
+   */
   private ExecutionProvider addProvider(OrtSession.SessionOptions so, ModelOptions options)
-      throws InferenceException, OrtException {
-    ExecutionProvider wanted = options.provider();
-    if (wanted == ExecutionProvider.CPU) {
-      return wanted;
+      throws InferenceException {
+    if (options.provider() == ExecutionProvider.CPU) {
+      return ExecutionProvider.CPU;
     }
     EngineAvailability availability = availability();
-    String reason = availability.missingProviders().get(wanted);
-    if (availability.providers().contains(wanted)) {
-      try {
-        switch (wanted) {
-          case CUDA -> so.addCUDA(0);
-          case TENSOR_RT -> so.addTensorrt(0);
-          case XNNPACK ->
-              so.addXnnpack(Map.of("intra_op_num_threads", "" + options.intraOpThreads()));
-          case DNNL -> so.addDnnl(true);
-          case NNAPI -> so.addNnapi();
-          default -> throw new IllegalStateException("Unhandled provider " + wanted);
-        }
+    Map<ExecutionProvider, String> skipped = new LinkedHashMap<>();
+    for (ExecutionProvider wanted : options.providers()) {
+      if (wanted == ExecutionProvider.CPU) {
+        logSkipped(skipped, wanted);
         return wanted;
-      } catch (OrtException e) {
-        reason = "adding it failed: " + e.getMessage();
       }
-    }
-    if (reason == null) {
-      reason = "ONNX Runtime does not offer it here";
+      String reason = availability.missingProviders().get(wanted);
+      if (availability.providers().contains(wanted)) {
+        try {
+          add(so, wanted, options);
+          logSkipped(skipped, wanted);
+          return wanted;
+        } catch (OrtException e) {
+          reason = "adding it failed: " + e.getMessage();
+        }
+      }
+      skipped.put(wanted, reason == null ? "ONNX Runtime does not offer it" : reason);
     }
     if (!options.fallbackToCpu()) {
+      String what =
+          skipped.size() == 1
+              ? "Execution provider "
+                  + options.provider()
+                  + " is unavailable: "
+                  + skipped.get(options.provider())
+              : "None of the execution providers "
+                  + options.providers()
+                  + " is available: "
+                  + skipped;
       throw new InferenceException(
-          Code.PROVIDER_UNAVAILABLE,
-          "Execution provider "
-              + wanted
-              + " is unavailable: "
-              + reason
-              + "; available are "
-              + availability.providers());
+          Code.PROVIDER_UNAVAILABLE, what + "; available are " + availability.providers());
     }
     LOG.warn(
-        "Execution provider {} is unavailable ({}); running on CPU instead. Set fallbackToCpu=false"
-            + " to fail instead.",
-        wanted,
-        reason);
+        "No requested execution provider is available ({}); running on CPU instead. Set"
+            + " fallbackToCpu=false to fail instead.",
+        skipped);
     return ExecutionProvider.CPU;
+  }
+
+  private static void add(
+      OrtSession.SessionOptions so, ExecutionProvider provider, ModelOptions options)
+      throws OrtException {
+    switch (provider) {
+      case CUDA -> so.addCUDA(0);
+      case TENSOR_RT -> so.addTensorrt(0);
+      case XNNPACK -> so.addXnnpack(Map.of("intra_op_num_threads", "" + options.intraOpThreads()));
+      case DNNL -> so.addDnnl(true);
+      case NNAPI -> so.addNnapi();
+      default -> throw new IllegalStateException("Unhandled provider " + provider);
+    }
+  }
+
+  private static void logSkipped(Map<ExecutionProvider, String> skipped, ExecutionProvider used) {
+    if (!skipped.isEmpty()) {
+      LOG.warn("provider={} chosen; skipped unavailable providers {}", used, skipped);
+    }
   }
 
   private static OrtEnvironment environment() throws InferenceException {

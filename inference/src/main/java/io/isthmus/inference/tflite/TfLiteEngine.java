@@ -2,6 +2,7 @@ package io.isthmus.inference.tflite;
 
 import io.isthmus.inference.EngineAvailability;
 import io.isthmus.inference.ExecutionProvider;
+import io.isthmus.inference.ExternalDelegate;
 import io.isthmus.inference.InferenceEngine;
 import io.isthmus.inference.InferenceException;
 import io.isthmus.inference.InferenceException.Code;
@@ -14,7 +15,10 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +31,9 @@ import org.tensorflow.lite.TensorFlowLite;
  * TFLite 2.6 through the {@code org.tensorflow.lite.Interpreter} that DJL's tflite-engine jar
  * carries, with the XNNPACK delegate on: DJL's own Predictor path leaves XNNPACK off and was 5-12x
  * slower. CPU and XNNPACK both mean "TFLite's CPU kernels, with the XNNPACK delegate taking the
- * operators it covers".
+ * operators it covers". A {@linkplain ModelOptions#tfliteDelegate() configured external delegate}
+ * (Edge TPU, other NPUs) is added to each interpreter before XNNPACK; see {@link
+ * TfLiteExternalDelegate}.
  *
  * <p>{@link ModelOptions#intraOpThreads()} is each interpreter's thread count; {@link
  * ModelOptions#interOpThreads()} is how many interpreters (hence concurrent runs) a model may keep.
@@ -62,18 +68,38 @@ public final class TfLiteEngine implements InferenceEngine {
 
   @Override
   public EngineAvailability availability() {
+    return availability(ModelOptions.defaults());
+  }
+
+  /**
+   * As {@link #availability()}, and whether the options' external delegate library loads and
+   * exports the plugin ABI (without creating a delegate, which may claim a device).
+   */
+  @Override
+  public EngineAvailability availability(ModelOptions options) {
     try {
       TfLiteNativeLibrary.ensureLoaded(platform);
       Map<ExecutionProvider, String> missing = new EnumMap<>(ExecutionProvider.class);
       missing.put(ExecutionProvider.CUDA, "TFLite has no CUDA support (GPU delegate is Android)");
+      missing.put(
+          ExecutionProvider.TENSOR_RT, "TFLite has no TensorRT support (use ONNX Runtime GPU)");
+      missing.put(ExecutionProvider.DNNL, "TFLite has no oneDNN support");
       missing.put(ExecutionProvider.NNAPI, "NNAPI exists on Android only");
+      Set<ExecutionProvider> providers =
+          EnumSet.of(ExecutionProvider.CPU, ExecutionProvider.XNNPACK);
+      Optional<ExternalDelegate> delegate = options.tfliteDelegate();
+      if (delegate.isEmpty()) {
+        missing.put(ExecutionProvider.TFLITE_DELEGATE, "none configured");
+      } else {
+        try {
+          TfLiteExternalDelegate.check(delegate.get());
+          providers.add(ExecutionProvider.TFLITE_DELEGATE);
+        } catch (InferenceException e) {
+          missing.put(ExecutionProvider.TFLITE_DELEGATE, e.getMessage());
+        }
+      }
       return new EngineAvailability(
-          NAME,
-          TensorFlowLite.runtimeVersion(),
-          true,
-          "",
-          Set.of(ExecutionProvider.CPU, ExecutionProvider.XNNPACK),
-          missing);
+          NAME, TensorFlowLite.runtimeVersion(), true, "", providers, missing);
     } catch (InferenceException | LinkageError e) {
       return new EngineAvailability(NAME, "unknown", false, e.getMessage(), Set.of(), Map.of());
     }
@@ -110,65 +136,108 @@ public final class TfLiteEngine implements InferenceEngine {
     model.put(source.duplicate()).flip();
     TfLiteModelCheck.check(model, origin);
     ExecutionProvider provider = provider(options);
-    TfLiteLoadedModel.InterpreterFactory factory = bytes -> interpreter(bytes, options, origin);
-    Interpreter first = factory.create(model);
+    TfLiteInterpreters interpreters = new TfLiteInterpreters(options, origin);
+    Interpreter first = interpreters.create(model);
+    if (interpreters.delegated()) {
+      provider = ExecutionProvider.TFLITE_DELEGATE;
+    }
     try {
       LOG.debug("model={} provider={} threads={}", origin, provider, options.intraOpThreads());
-      return new TfLiteLoadedModel(model, factory, first, provider, options.interOpThreads());
+      return new TfLiteLoadedModel(model, interpreters, first, provider, options.interOpThreads());
     } catch (IllegalArgumentException e) {
       first.close();
+      interpreters.close();
       throw new InferenceException(Code.UNSUPPORTED_OPERATOR, e.getMessage(), e);
     }
   }
 
-  private static Interpreter interpreter(ByteBuffer model, ModelOptions options, String origin)
+  /**
+   * A new interpreter over {@code model}, with {@code delegate} (when not null) and XNNPACK.
+   *
+   * @throws InferenceException PROVIDER_UNAVAILABLE when the interpreter refuses the delegate, or
+   *     what {@link #translate} makes of another failure
+   */
+  static Interpreter interpreter(
+      ByteBuffer model, ModelOptions options, String origin, TfLiteExternalDelegate delegate)
       throws InferenceException {
     Interpreter.Options tfOptions =
         new Interpreter.Options().setUseXNNPACK(true).setNumThreads(options.intraOpThreads());
+    if (delegate != null) {
+      tfOptions.addDelegate(delegate);
+    }
     try {
       return new Interpreter(model, tfOptions);
     } catch (IllegalArgumentException | IllegalStateException e) {
-      String message = String.valueOf(e.getMessage());
-      Matcher custom = UNRESOLVED_CUSTOM_OP.matcher(message);
-      if (custom.find()) {
+      if (delegate != null
+          && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("delegate")) {
         throw new InferenceException(
-            Code.UNSUPPORTED_OPERATOR,
-            "TFLite model from "
+            Code.PROVIDER_UNAVAILABLE,
+            "TFLite refused delegate "
+                + delegate
+                + " for the model from "
                 + origin
-                + " needs custom operator "
-                + custom.group(1)
-                + ", which TFLite's built-in operators lack (MediaPipe and Edge TPU models need"
-                + " their own runtime): "
-                + message.strip(),
+                + ": "
+                + String.valueOf(e.getMessage()).strip(),
             e);
       }
-      Code code =
-          message.contains("custom op") || message.contains("Didn't find op")
-              ? Code.UNSUPPORTED_OPERATOR
-              : message.contains("not a valid flatbuffer")
-                  ? Code.MODEL_INVALID
-                  : Code.ENGINE_FAILURE;
-      throw new InferenceException(
-          code, "TFLite could not load the model from " + origin + ": " + message.strip(), e);
+      throw translate(origin, e);
     }
   }
 
+  private static InferenceException translate(String origin, RuntimeException e) {
+    String message = String.valueOf(e.getMessage());
+    Matcher custom = UNRESOLVED_CUSTOM_OP.matcher(message);
+    if (custom.find()) {
+      return new InferenceException(
+          Code.UNSUPPORTED_OPERATOR,
+          "TFLite model from "
+              + origin
+              + " needs custom operator "
+              + custom.group(1)
+              + ", which TFLite's built-in operators lack (MediaPipe and Edge TPU models need"
+              + " their own runtime): "
+              + message.strip(),
+          e);
+    }
+    Code code =
+        message.contains("custom op") || message.contains("Didn't find op")
+            ? Code.UNSUPPORTED_OPERATOR
+            : message.contains("not a valid flatbuffer") ? Code.MODEL_INVALID : Code.ENGINE_FAILURE;
+    return new InferenceException(
+        code, "TFLite could not load the model from " + origin + ": " + message.strip(), e);
+  }
+
+  /**
+   * The first of the options' providers that TFLite offers. A configured external delegate is
+   * handled apart ({@link TfLiteInterpreters}), so {@code TFLITE_DELEGATE} counts as offered when
+   * one is configured.
+   */
   private static ExecutionProvider provider(ModelOptions options) throws InferenceException {
-    ExecutionProvider wanted = options.provider();
-    if (wanted == ExecutionProvider.CPU || wanted == ExecutionProvider.XNNPACK) {
-      return ExecutionProvider.XNNPACK;
+    for (ExecutionProvider wanted : options.providers()) {
+      if (wanted == ExecutionProvider.CPU || wanted == ExecutionProvider.XNNPACK) {
+        return ExecutionProvider.XNNPACK;
+      }
+      if (wanted == ExecutionProvider.TFLITE_DELEGATE && options.tfliteDelegate().isPresent()) {
+        return ExecutionProvider.XNNPACK; // the delegate goes first, XNNPACK takes what it leaves
+      }
+      String why =
+          wanted == ExecutionProvider.TFLITE_DELEGATE
+              ? "no TFLite delegate library is configured"
+              : "TFLite does not offer it";
+      LOG.warn("provider={} unavailable in TFLite ({}); trying the next one", wanted, why);
     }
     if (!options.fallbackToCpu()) {
+      String what =
+          options.providers().size() == 1
+              ? "Execution provider " + options.provider() + " is unavailable"
+              : "None of the execution providers " + options.providers() + " is available";
       throw new InferenceException(
-          Code.PROVIDER_UNAVAILABLE,
-          "Execution provider "
-              + wanted
-              + " is unavailable in TFLite; available are [CPU, XNNPACK]");
+          Code.PROVIDER_UNAVAILABLE, what + " in TFLite; available are [CPU, XNNPACK]");
     }
     LOG.warn(
-        "Execution provider {} is unavailable in TFLite; running on CPU with XNNPACK instead."
-            + " Set fallbackToCpu=false to fail instead.",
-        wanted);
+        "None of the execution providers {} is available in TFLite; running on CPU with XNNPACK"
+            + " instead. Set fallbackToCpu=false to fail instead.",
+        options.providers());
     return ExecutionProvider.XNNPACK;
   }
 }

@@ -29,9 +29,12 @@ final class TfLiteLoadedModel extends GuardedModel {
   private final BlockingQueue<Interpreter> idle = new LinkedBlockingQueue<>();
   private final List<Interpreter> all = new ArrayList<>();
 
-  @FunctionalInterface
-  interface InterpreterFactory {
+  /** Creates the pool's interpreters and owns what they share; closed after all of them. */
+  interface InterpreterFactory extends AutoCloseable {
     Interpreter create(ByteBuffer model) throws InferenceException;
+
+    @Override
+    void close();
   }
 
   TfLiteLoadedModel(
@@ -128,5 +131,6 @@ final class TfLiteLoadedModel extends GuardedModel {
       all.clear();
     }
     idle.clear();
+    factory.close(); // after the interpreters: a delegate must outlive them
   }
 }

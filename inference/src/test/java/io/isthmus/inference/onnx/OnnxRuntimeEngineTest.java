@@ -208,6 +208,40 @@ class OnnxRuntimeEngineTest {
   }
 
   @Test
+  void providersAreTriedInOrderAndTheFirstUsableOneWins() throws Exception {
+    Path model = TestModels.require("blazeface-front-128");
+    EngineAvailability here = engine.availability();
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        here.providers().contains(ExecutionProvider.CUDA), "CUDA is present");
+    ExecutionProvider xnnpackOrCpu =
+        here.providers().contains(ExecutionProvider.XNNPACK)
+            ? ExecutionProvider.XNNPACK
+            : ExecutionProvider.CPU;
+    ModelOptions preference =
+        ModelOptions.builder()
+            .providers(
+                List.of(ExecutionProvider.CUDA, ExecutionProvider.XNNPACK, ExecutionProvider.CPU))
+            .fallbackToCpu(false)
+            .build();
+
+    try (LoadedModel m = engine.load(model, preference)) {
+      assertThat(m.provider()).isEqualTo(xnnpackOrCpu);
+    }
+    ModelOptions gpuOnly =
+        preference.toBuilder()
+            .providers(List.of(ExecutionProvider.CUDA, ExecutionProvider.TENSOR_RT))
+            .build();
+    assertThatThrownBy(() -> engine.load(model, gpuOnly))
+        .isInstanceOf(InferenceException.class)
+        .hasMessageStartingWith(
+            "PROVIDER_UNAVAILABLE: None of the execution providers [CUDA, TENSOR_RT] is available:"
+                + " {CUDA=this ONNX Runtime build has no CUDA provider");
+    try (LoadedModel m = engine.load(model, gpuOnly.toBuilder().fallbackToCpu(true).build())) {
+      assertThat(m.provider()).isEqualTo(ExecutionProvider.CPU);
+    }
+  }
+
+  @Test
   void everyCallAfterCloseThrowsIllegalState() throws Exception {
     LoadedModel model = engine.load(TestModels.require("pp-ocr-cls"));
     model.close();

@@ -201,6 +201,29 @@ class TfLiteEngineTest {
   }
 
   @Test
+  void gpuProvidersBeforeCpuAreSkippedAndOnlyGpuFailsWhenFallbackIsOff() throws Exception {
+    Path path = TestModels.require("oww-embedding-tflite");
+    ModelOptions preference =
+        ModelOptions.builder()
+            .providers(List.of(ExecutionProvider.CUDA, ExecutionProvider.XNNPACK))
+            .fallbackToCpu(false)
+            .build();
+    try (LoadedModel model = engine.load(path, preference)) {
+      assertThat(model.provider()).isEqualTo(ExecutionProvider.XNNPACK);
+    }
+    assertCode(
+        () ->
+            engine.load(
+                path,
+                preference.toBuilder()
+                    .providers(List.of(ExecutionProvider.CUDA, ExecutionProvider.TFLITE_DELEGATE))
+                    .build()),
+        Code.PROVIDER_UNAVAILABLE,
+        "PROVIDER_UNAVAILABLE: None of the execution providers [CUDA, TFLITE_DELEGATE] is"
+            + " available in TFLite; available are [CPU, XNNPACK]");
+  }
+
+  @Test
   void everyCallAfterCloseThrowsIllegalState() throws Exception {
     LoadedModel model = engine.load(TestModels.require("oww-embedding-tflite"));
     model.close();
