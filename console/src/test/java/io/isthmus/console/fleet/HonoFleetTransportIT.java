@@ -2,12 +2,21 @@ package io.isthmus.console.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.isthmus.console.Console;
+import io.isthmus.console.ConsoleOptions;
+import io.isthmus.console.store.Database;
+import io.isthmus.console.store.TestDatabases;
 import io.isthmus.protocol.v1.DesiredModel;
 import io.isthmus.protocol.v1.DesiredState;
 import io.isthmus.protocol.v1.GatewayEvent;
 import io.isthmus.protocol.v1.GatewayEventKind;
 import io.isthmus.protocol.v1.PipelineStatus;
 import io.isthmus.protocol.v1.ReportedState;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,16 +47,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The console's Hono transport against a real Kafka broker (KRaft, in this JVM) on Hono's topics.
- * No Hono server runs here: the test writes telemetry and events the way Hono's protocol adapters
- * put them on Kafka (key and {@code device_id} header the device id, {@code content-type}, {@code
- * qos}, {@code creation-time}), and reads the commands Hono's command router would take from {@code
- * hono.command.TENANT}.
+ * The console's Hono transport, alone and inside a running console, against a real Kafka broker
+ * (KRaft, in this JVM) on Hono's topics. No Hono server runs here: the test writes telemetry and
+ * events the way Hono's protocol adapters put them on Kafka (key and {@code device_id} header the
+ * device id, {@code content-type}, {@code qos}, {@code creation-time}), and reads the commands
+ * Hono's command router would take from {@code hono.command.TENANT}.
  */
 @Timeout(120)
 class HonoFleetTransportIT {
   private static final String TENANT = "plant-1";
   private static final String GATEWAY = "gw-7";
+  private static final String ADMIN = "it-admin-token-0123456789";
 
   @TempDir static Path kafkaLogs;
   private static KafkaKraftBroker kafka;
@@ -181,6 +191,69 @@ class HonoFleetTransportIT {
     assertThat(header(command, "content-type")).isEqualTo(HonoFleetTransport.CONTENT_TYPE);
     assertThat(command.headers().lastHeader("correlation-id")).as("one-way").isNull();
     assertThat(DesiredState.parseFrom(command.value())).isEqualTo(desired);
+  }
+
+  @Test
+  void consoleWithHonoTransportRegistersGatewaysFromTelemetry(@TempDir Path data) throws Exception {
+    String tenant = "plant-2";
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("hono.telemetry." + tenant, 1, (short) 1),
+                  new NewTopic("hono.event." + tenant, 1, (short) 1),
+                  new NewTopic("hono.command." + tenant, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    Database schema = TestDatabases.open(TestDatabases.EMBEDDED);
+    try (Console console =
+        Console.start(
+            ConsoleOptions.defaults(data)
+                .withPort(0)
+                .withDatabase(TestDatabases.url(TestDatabases.EMBEDDED), schema.schema())
+                .withAdminToken(ADMIN)
+                .withHono(new ConsoleOptions.Hono(tenant, kafka.bootstrapServers())))) {
+      assertThat(console.mqttUri()).as("no MQTT broker with Hono").isNull();
+      ReportedState report =
+          ReportedState.newBuilder()
+              .setGatewayId("gw-hono-1")
+              .setObservedGeneration(0)
+              .putLabels("site", tenant)
+              .setPlatform("linux-x86_64")
+              .build();
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest get =
+          HttpRequest.newBuilder(URI.create(console.url() + "/api/v1/gateways/gw-hono-1"))
+              .header("Authorization", "Bearer " + ADMIN)
+              .build();
+      HttpResponse<String> found = null;
+      try (KafkaProducer<String, byte[]> adapter = honoAdapter()) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+        // the console's consumer group starts at the newest offset: send until it has joined
+        while ((found == null || found.statusCode() != 200) && System.nanoTime() < deadline) {
+          adapter.send(
+              new ProducerRecord<>(
+                  "hono.telemetry." + tenant,
+                  null,
+                  "gw-hono-1",
+                  report.toByteArray(),
+                  List.of(
+                      header("device_id", "gw-hono-1"),
+                      header("content-type", HonoFleetTransport.CONTENT_TYPE))));
+          adapter.flush();
+          Thread.sleep(500);
+          found = http.send(get, HttpResponse.BodyHandlers.ofString());
+        }
+      }
+      assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+      JsonObject gateway = new JsonObject(found.body());
+      assertThat(gateway.getString("id")).isEqualTo("gw-hono-1");
+      assertThat(gateway.getString("platform")).isEqualTo("linux-x86_64");
+      assertThat(gateway.getJsonObject("labels").getString("site")).isEqualTo(tenant);
+    } finally {
+      TestDatabases.close(schema);
+    }
   }
 
   private static KafkaProducer<String, byte[]> honoAdapter() {
