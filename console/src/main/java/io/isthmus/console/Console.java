@@ -7,6 +7,7 @@ import io.isthmus.console.auth.TokenStore;
 import io.isthmus.console.fleet.EmbeddedBroker;
 import io.isthmus.console.fleet.FleetTransport;
 import io.isthmus.console.fleet.GatewayRegistry;
+import io.isthmus.console.fleet.HonoFleetTransport;
 import io.isthmus.console.fleet.MqttFleetTransport;
 import io.isthmus.console.registry.ArtifactUrls;
 import io.isthmus.console.registry.BlobStore;
@@ -36,9 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running console: database, keys, model registry, gateway registry, MQTT transport (with an
- * embedded broker when none is given), rollout engine and HTTP API, started together and closed in
- * reverse order.
+ * The running console: database, keys, model registry, gateway registry, gateway transport (MQTT,
+ * with an embedded broker when none is given, or Eclipse Hono), rollout engine and HTTP API,
+ * started together and closed in reverse order.
  *
  * <pre>{@code
  * try (Console console = Console.start(ConsoleOptions.defaults(Path.of("data")))) {
@@ -49,10 +50,14 @@ import org.slf4j.LoggerFactory;
 public final class Console implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Console.class);
 
+  /** The Kafka consumer group of the console on Hono's telemetry and event topics. */
+  public static final String HONO_CONSUMER_GROUP = "isthmus-console";
+
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final AtomicBoolean connected = new AtomicBoolean();
   private int port;
   private String mqttUri;
+  private String transportDescription;
   private String generatedAdminToken;
   private Database database;
 
@@ -107,14 +112,24 @@ public final class Console implements AutoCloseable {
       generatedAdminToken = tokens.issue("admin", Role.ADMIN);
     }
 
-    if (options.mqttUri() == null) {
-      EmbeddedBroker broker = EmbeddedBroker.start("0.0.0.0");
-      resources.add(broker);
-      mqttUri = broker.uri();
+    FleetTransport transport;
+    if (options.hono() != null) {
+      transport =
+          new HonoFleetTransport(
+              options.hono().tenant(), options.hono().kafka(), HONO_CONSUMER_GROUP);
+      transportDescription =
+          "Hono tenant " + options.hono().tenant() + " via Kafka " + options.hono().kafka();
     } else {
-      mqttUri = options.mqttUri();
+      if (options.mqttUri() == null) {
+        EmbeddedBroker broker = EmbeddedBroker.start("0.0.0.0");
+        resources.add(broker);
+        mqttUri = broker.uri();
+      } else {
+        mqttUri = options.mqttUri();
+      }
+      transport = new MqttFleetTransport(mqttUri, MqttTopics.defaults());
+      transportDescription = "MQTT " + mqttUri;
     }
-    FleetTransport transport = new MqttFleetTransport(mqttUri, MqttTopics.defaults());
     FleetLoop loop = new FleetLoop();
     GatewayRegistry gateways =
         new GatewayRegistry(database.dataSource(), transport, audit, clock, options.offlineAfter());
@@ -204,9 +219,9 @@ public final class Console implements AutoCloseable {
     LOG.atInfo()
         .addKeyValue("port", server.actualPort())
         .log(
-            "Console listening on port {}, MQTT {}, gateways fetch from {}",
+            "Console listening on port {}, gateways on {}, gateways fetch from {}",
             port,
-            mqttUri,
+            transportDescription,
             publicUrl);
   }
 
@@ -220,9 +235,14 @@ public final class Console implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
-  /** The broker the console uses. */
+  /** The MQTT broker the console uses, or null with the Hono transport. */
   public String mqttUri() {
     return mqttUri;
+  }
+
+  /** Where gateways reach the console: the MQTT broker, or Hono's tenant and Kafka. */
+  public String transportDescription() {
+    return transportDescription;
   }
 
   /** The admin token generated on this start (first start without one), else null. */

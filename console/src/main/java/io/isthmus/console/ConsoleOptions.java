@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param adminToken an admin token to accept (from the environment), or null
  * @param offlineAfter a gateway with no report for this long is offline
  * @param tickInterval how often the rollout engine steps
+ * @param hono gateways reached through Eclipse Hono instead of MQTT, or null for MQTT
  */
 public record ConsoleOptions(
     int port,
@@ -27,7 +28,25 @@ public record ConsoleOptions(
     String publicUrl,
     String adminToken,
     Duration offlineAfter,
-    Duration tickInterval) {
+    Duration tickInterval,
+    Hono hono) {
+
+  /**
+   * The Eclipse Hono transport's settings.
+   *
+   * @param tenant the Hono tenant the gateways are devices of
+   * @param kafka the bootstrap servers ({@code host:port[,...]}) of Hono's Kafka
+   */
+  public record Hono(String tenant, String kafka) {
+    public Hono {
+      if (tenant == null || tenant.isBlank()) {
+        throw new IllegalArgumentException("the Hono transport needs a tenant");
+      }
+      if (kafka == null || kafka.isBlank()) {
+        throw new IllegalArgumentException("the Hono transport needs Kafka's host:port");
+      }
+    }
+  }
 
   public static final int DEFAULT_PORT = 8090;
   public static final Duration DEFAULT_OFFLINE_AFTER = Duration.ofSeconds(90);
@@ -53,36 +72,106 @@ public record ConsoleOptions(
 
   /** Defaults: port 8090, embedded PostgreSQL and broker, data in {@code dataDir}. */
   public static ConsoleOptions defaults(Path dataDir) {
-    return new ConsoleOptions(DEFAULT_PORT, dataDir, null, null, null, null, null, null, null);
+    return new ConsoleOptions(
+        DEFAULT_PORT, dataDir, null, null, null, null, null, null, null, null);
   }
 
   public ConsoleOptions withPort(int port) {
     return new ConsoleOptions(
-        port, dataDir, jdbcUrl, schema, mqttUri, publicUrl, adminToken, offlineAfter, tickInterval);
+        port,
+        dataDir,
+        jdbcUrl,
+        schema,
+        mqttUri,
+        publicUrl,
+        adminToken,
+        offlineAfter,
+        tickInterval,
+        hono);
   }
 
   public ConsoleOptions withDatabase(String jdbcUrl, String schema) {
     return new ConsoleOptions(
-        port, dataDir, jdbcUrl, schema, mqttUri, publicUrl, adminToken, offlineAfter, tickInterval);
+        port,
+        dataDir,
+        jdbcUrl,
+        schema,
+        mqttUri,
+        publicUrl,
+        adminToken,
+        offlineAfter,
+        tickInterval,
+        hono);
   }
 
   public ConsoleOptions withMqtt(String mqttUri) {
     return new ConsoleOptions(
-        port, dataDir, jdbcUrl, schema, mqttUri, publicUrl, adminToken, offlineAfter, tickInterval);
+        port,
+        dataDir,
+        jdbcUrl,
+        schema,
+        mqttUri,
+        publicUrl,
+        adminToken,
+        offlineAfter,
+        tickInterval,
+        hono);
   }
 
   public ConsoleOptions withPublicUrl(String publicUrl) {
     return new ConsoleOptions(
-        port, dataDir, jdbcUrl, schema, mqttUri, publicUrl, adminToken, offlineAfter, tickInterval);
+        port,
+        dataDir,
+        jdbcUrl,
+        schema,
+        mqttUri,
+        publicUrl,
+        adminToken,
+        offlineAfter,
+        tickInterval,
+        hono);
   }
 
   public ConsoleOptions withAdminToken(String adminToken) {
     return new ConsoleOptions(
-        port, dataDir, jdbcUrl, schema, mqttUri, publicUrl, adminToken, offlineAfter, tickInterval);
+        port,
+        dataDir,
+        jdbcUrl,
+        schema,
+        mqttUri,
+        publicUrl,
+        adminToken,
+        offlineAfter,
+        tickInterval,
+        hono);
   }
 
   public ConsoleOptions withTiming(Duration offlineAfter, Duration tickInterval) {
     return new ConsoleOptions(
-        port, dataDir, jdbcUrl, schema, mqttUri, publicUrl, adminToken, offlineAfter, tickInterval);
+        port,
+        dataDir,
+        jdbcUrl,
+        schema,
+        mqttUri,
+        publicUrl,
+        adminToken,
+        offlineAfter,
+        tickInterval,
+        hono);
+  }
+
+  /** Gateways through Eclipse Hono ({@code hono} non-null) instead of MQTT. */
+  public ConsoleOptions withHono(Hono hono) {
+    return new ConsoleOptions(
+        port,
+        dataDir,
+        jdbcUrl,
+        schema,
+        mqttUri,
+        publicUrl,
+        adminToken,
+        offlineAfter,
+        tickInterval,
+        hono);
   }
 }

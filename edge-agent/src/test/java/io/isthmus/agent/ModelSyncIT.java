@@ -251,6 +251,80 @@ class ModelSyncIT {
   }
 
   @Test
+  void honoTransportTakesTheDesiredCommandAndReportsAsTelemetryAndEvents(Vertx vertx)
+      throws Exception {
+    // GIVEN an agent on Hono's MQTT adapter topics (the broker stands in for the adapter:
+    // embedded, or with CI=true Mosquitto at 127.0.0.1:1883), and v2 on the package server
+    server = new PackageServer(packages, 0);
+    Path v2 = pack("vib-2", "2", fittedModel("v2.onnx", 7), key, PLATFORM);
+    String config =
+        config().replace("  watchInterval: 100ms\n", "  watchInterval: 100ms\n  transport: hono\n");
+    if ("true".equals(System.getenv("CI"))) {
+      config =
+          config.replace(
+              "broker: {embedded: {enabled: true, port: 0}}\n",
+              "mqtt: {uri: 'tcp://127.0.0.1:1883', clientId: agent-" + gateway + "}\n");
+    }
+    agent = AgentFixture.start(vertx, config, dir);
+    java.util.concurrent.BlockingQueue<ReportedState> telemetry =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.BlockingQueue<GatewayEvent> events =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.Set<String> topics = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    MqttClient adapter =
+        new MqttClient(agent.brokerUri(), "hono-" + gateway, new MemoryPersistence());
+    adapter.connect();
+    try {
+      adapter.subscribe(
+          "telemetry/#",
+          1,
+          (t, m) -> {
+            ReportedState report = ReportedState.parseFrom(m.getPayload());
+            if (report.getGatewayId().equals(gateway)) {
+              topics.add(t);
+              telemetry.add(report);
+            }
+          });
+      adapter.subscribe(
+          "event/#",
+          1,
+          (t, m) -> {
+            GatewayEvent event = GatewayEvent.parseFrom(m.getPayload());
+            if (event.getGatewayId().equals(gateway)) {
+              topics.add(t);
+              events.add(event);
+            }
+          });
+
+      // WHEN a command of another name arrives (were it taken, its generation 5 would make the
+      // agent ignore generation 2), then the one-way command "desired" with v2 at generation 2
+      adapter.publish("command///req//reboot", desired(5, "9", v2).toByteArray(), 1, false);
+      adapter.publish("command///req//desired", desired(2, "2", v2).toByteArray(), 1, false);
+
+      // THEN v2 becomes active at generation 2, reported as Hono telemetry and events carrying
+      // the protobuf content type in the property bag, on no Isthmus topic
+      await("v2 active", () -> status().getActiveVersion().equals("2"));
+      ReportedState report;
+      do {
+        report = telemetry.poll(30, TimeUnit.SECONDS);
+        assertThat(report).as("a telemetry report of v2").isNotNull();
+      } while (!report.getPipelinesOrThrow("vib").getActiveVersion().equals("2"));
+      assertThat(report.getObservedGeneration()).isEqualTo(2);
+      GatewayEvent event = events.poll(30, TimeUnit.SECONDS);
+      assertThat(event).as("a Hono event").isNotNull();
+      assertThat(event.getGeneration()).isEqualTo(2);
+      assertThat(event.getPipeline()).isEqualTo("vib");
+      assertThat(topics)
+          .containsExactlyInAnyOrder(
+              "telemetry/?content-type=application%2Fx-protobuf",
+              "event/?content-type=application%2Fx-protobuf");
+    } finally {
+      adapter.disconnect();
+      adapter.close();
+    }
+  }
+
+  @Test
   void badPackagesAreRefusedWithTheirReasonWhileTheCurrentVersionServes(Vertx vertx)
       throws Exception {
     // GIVEN an agent serving v1

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
     description = {
       "The fleet console: REST API, model registry, gateway registry and rollout engine.",
       "Without --db it runs an embedded PostgreSQL with its data under --data; without --mqtt an"
-          + " embedded MQTT broker on a free port (printed)."
+          + " embedded MQTT broker on a free port (printed).",
+      "With --transport hono, gateways are devices of the Hono tenant --hono-tenant, reached"
+          + " through Hono's Kafka at --kafka."
     })
 public final class ConsoleCommand implements Callable<Integer> {
 
@@ -48,6 +50,37 @@ public final class ConsoleCommand implements Callable<Integer> {
   String mqtt;
 
   @Option(
+      names = "--transport",
+      description =
+          "how gateways are reached: ${COMPLETION-CANDIDATES}"
+              + " (default: env ISTHMUS_CONSOLE_TRANSPORT, else mqtt)",
+      defaultValue = "${env:ISTHMUS_CONSOLE_TRANSPORT:-mqtt}")
+  Transport transport;
+
+  @Option(
+      names = "--hono-tenant",
+      description =
+          "with --transport hono: the Hono tenant (default: env ISTHMUS_CONSOLE_HONO_TENANT)",
+      defaultValue = "${env:ISTHMUS_CONSOLE_HONO_TENANT}")
+  String honoTenant;
+
+  @Option(
+      names = "--kafka",
+      description =
+          "with --transport hono: Hono's Kafka, host:port[,host:port...]"
+              + " (default: env ISTHMUS_CONSOLE_KAFKA)",
+      defaultValue = "${env:ISTHMUS_CONSOLE_KAFKA}")
+  String kafka;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The gateway transports. */
+  enum Transport {
+    mqtt,
+    hono
+  }
+
+  @Option(
       names = "--public-url",
       description =
           "the console's URL as gateways reach it, for package downloads"
@@ -57,13 +90,22 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ConsoleOptions.Hono hono = null;
+    if (transport == Transport.hono) {
+      if (blankToNull(honoTenant) == null || blankToNull(kafka) == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--transport hono needs --hono-tenant and --kafka");
+      }
+      hono = new ConsoleOptions.Hono(honoTenant, kafka);
+    }
     ConsoleOptions options =
         ConsoleOptions.defaults(data)
             .withPort(port)
             .withDatabase(blankToNull(db), null)
             .withMqtt(blankToNull(mqtt))
             .withPublicUrl(blankToNull(publicUrl))
-            .withAdminToken(blankToNull(System.getenv("ISTHMUS_CONSOLE_ADMIN_TOKEN")));
+            .withAdminToken(blankToNull(System.getenv("ISTHMUS_CONSOLE_ADMIN_TOKEN")))
+            .withHono(hono);
     Console console = Console.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -74,7 +116,11 @@ public final class ConsoleCommand implements Callable<Integer> {
                   stopped.countDown();
                 }));
     System.out.println("console: " + console.url() + "  (health: /health/live, /health/ready)");
-    System.out.println("mqtt:    " + console.mqttUri());
+    if (console.mqttUri() != null) {
+      System.out.println("mqtt:    " + console.mqttUri());
+    } else {
+      System.out.println("hono:    " + console.transportDescription());
+    }
     if (console.generatedAdminToken() != null) {
       System.out.println(
           "admin token (shown once; store it, or set ISTHMUS_CONSOLE_ADMIN_TOKEN): "

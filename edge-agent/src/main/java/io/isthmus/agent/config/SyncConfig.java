@@ -21,6 +21,8 @@ import java.util.Optional;
  *     can tell a silent gateway from an offline one
  * @param download how packages are fetched
  * @param rollback when a newly activated version is rolled back
+ * @param transport how desired state arrives and reports leave: the Isthmus MQTT topics, or Eclipse
+ *     Hono's MQTT adapter topics
  */
 public record SyncConfig(
     Path dir,
@@ -31,7 +33,16 @@ public record SyncConfig(
     Duration watchInterval,
     Duration heartbeat,
     DownloadSettings download,
-    RollbackSettings rollback) {
+    RollbackSettings rollback,
+    Transport transport) {
+
+  /** How the gateway talks to the console. */
+  public enum Transport {
+    /** The Isthmus topics {@code isthmus/v1/gateways/{id}/...} (default). */
+    MQTT,
+    /** Eclipse Hono's MQTT adapter: commands in, telemetry and events out. */
+    HONO
+  }
 
   /**
    * @param attempts tries per file before the download fails, resuming by Range each time

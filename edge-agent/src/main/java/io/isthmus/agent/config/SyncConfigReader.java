@@ -2,6 +2,7 @@ package io.isthmus.agent.config;
 
 import io.isthmus.agent.config.SyncConfig.DownloadSettings;
 import io.isthmus.agent.config.SyncConfig.RollbackSettings;
+import io.isthmus.agent.config.SyncConfig.Transport;
 import io.isthmus.protocol.manifest.Platforms;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,18 @@ final class SyncConfigReader {
     return heartbeat;
   }
 
+  private static Transport transport(ConfigNode node) {
+    String transport = node.string("transport", "mqtt");
+    return switch (transport) {
+      case "mqtt" -> Transport.MQTT;
+      case "hono" -> Transport.HONO;
+      default ->
+          throw new ConfigException(
+              node.path("transport"),
+              "'" + transport + "' is not a transport: expected mqtt or hono");
+    };
+  }
+
   static Optional<SyncConfig> read(ConfigNode node, Path baseDir) {
     if (!node.isPresent()) {
       return Optional.empty();
@@ -34,7 +47,8 @@ final class SyncConfigReader {
         "watchInterval",
         "heartbeat",
         "download",
-        "rollback");
+        "rollback",
+        "transport");
     Path dir = baseDir.resolve(node.requiredString("dir", "a folder for the model store"));
     Path keys =
         baseDir.resolve(
@@ -69,6 +83,7 @@ final class SyncConfigReader {
                 rollback.duration("window", Duration.ofSeconds(60)),
                 rollback.integer("minRuns", 20, 1, Integer.MAX_VALUE),
                 maxErrorRate,
-                rollback.duration("maxP99", Duration.ZERO))));
+                rollback.duration("maxP99", Duration.ZERO)),
+            transport(node)));
   }
 }

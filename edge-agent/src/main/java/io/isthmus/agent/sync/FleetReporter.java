@@ -2,8 +2,6 @@ package io.isthmus.agent.sync;
 
 import io.isthmus.agent.ingest.MqttConnection;
 import io.isthmus.agent.pipeline.ResultSink;
-import io.isthmus.protocol.mqtt.GatewayChannel;
-import io.isthmus.protocol.mqtt.MqttTopics;
 import io.isthmus.protocol.v1.GatewayEvent;
 import io.isthmus.protocol.v1.GatewayEventKind;
 import io.isthmus.protocol.v1.ReportedState;
@@ -23,13 +21,14 @@ final class FleetReporter {
   private static final String PROTOBUF = "application/x-protobuf";
 
   private final String gatewayId;
-  private final MqttTopics topics = MqttTopics.defaults();
+  private final FleetTopics topics;
   private volatile MqttConnection mqtt;
   private volatile ReportedState unsent;
   private volatile ResultSink events;
 
-  FleetReporter(String gatewayId) {
+  FleetReporter(String gatewayId, FleetTopics topics) {
     this.gatewayId = gatewayId;
+    this.topics = topics;
   }
 
   void connect(MqttConnection connection) {
@@ -43,7 +42,8 @@ final class FleetReporter {
 
   /** Publishes {@code state}; without a connection it is kept for {@link #flush}. */
   void report(ReportedState state) {
-    unsent = publish(GatewayChannel.REPORTED, state.toByteArray(), true) ? null : state;
+    unsent =
+        publish(topics.reported(), state.toByteArray(), topics.retainReported()) ? null : state;
   }
 
   /** Publishes the last report that found no connection, once there is one (after an outage). */
@@ -67,21 +67,19 @@ final class FleetReporter {
             .build();
     ResultSink sink = events;
     if (sink == null) {
-      publish(GatewayChannel.EVENTS, event.toByteArray(), false);
+      publish(topics.events(), event.toByteArray(), false);
       return;
     }
-    String topic = topics.gateway(gatewayId, GatewayChannel.EVENTS);
-    sink.publish(topic, event.toByteArray(), 1, PROTOBUF)
+    sink.publish(topics.events(), event.toByteArray(), 1, PROTOBUF)
         .onFailure(e -> LOG.warn("sync event not stored in the outbox: {}", e.toString()));
   }
 
   /** Returns false when there is no connection to publish on. */
-  private boolean publish(GatewayChannel channel, byte[] payload, boolean retained) {
+  private boolean publish(String topic, byte[] payload, boolean retained) {
     MqttConnection connection = mqtt;
     if (connection == null || !connection.isConnected()) {
       return false;
     }
-    String topic = topics.gateway(gatewayId, channel);
     connection
         .publish(topic, payload, 1, retained, PROTOBUF)
         .onFailure(e -> LOG.warn("sync publish to {} failed: {}", topic, e.toString()));

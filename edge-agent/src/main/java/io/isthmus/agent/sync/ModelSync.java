@@ -16,8 +16,6 @@ import io.isthmus.inference.LoadedModel;
 import io.isthmus.inference.store.ModelStore;
 import io.isthmus.protocol.manifest.ManifestException;
 import io.isthmus.protocol.manifest.TrustedKeys;
-import io.isthmus.protocol.mqtt.GatewayChannel;
-import io.isthmus.protocol.mqtt.MqttTopics;
 import io.isthmus.protocol.v1.DesiredModel;
 import io.isthmus.protocol.v1.DesiredState;
 import io.isthmus.protocol.v1.GatewayEventKind;
@@ -72,6 +70,7 @@ public final class ModelSync implements AutoCloseable {
   private final ModelStore store;
   private final SyncState state;
   private final PackageInstaller installer;
+  private final FleetTopics topics;
   private final FleetReporter reporter;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
@@ -107,7 +106,8 @@ public final class ModelSync implements AutoCloseable {
             trusted,
             config.platform(),
             config.dir().resolve("staging"));
-    this.reporter = new FleetReporter(gatewayId);
+    this.topics = new FleetTopics(config.transport(), gatewayId);
+    this.reporter = new FleetReporter(gatewayId, topics);
     this.desired = DesiredStates.open(config.dir().resolve("desired.pb"), config.desiredFile());
     this.thread =
         Executors.newSingleThreadExecutor(
@@ -183,15 +183,24 @@ public final class ModelSync implements AutoCloseable {
    */
   public Future<Void> start(MqttConnection mqtt, ResultSink events) {
     reporter.connect(mqtt);
-    if (events != null) {
+    // the outbox keys events by the Isthmus events topic; Hono's event topic goes straight out
+    if (events != null && topics.transport() == SyncConfig.Transport.MQTT) {
       reporter.eventsThrough(events);
     }
     submit(() -> reconcile(desired.current()));
     timer = vertx.setPeriodic(config.watchInterval().toMillis(), id -> submit(this::tick));
     // not on the sync thread: a long download must not silence the gateway
     heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(), id -> heartbeat());
-    String topic = MqttTopics.defaults().gateway(gatewayId, GatewayChannel.DESIRED);
-    return mqtt.subscribe(topic, 1, message -> submit(() -> received(message.payload(), topic)));
+    return mqtt.subscribe(
+        topics.desiredFilter(),
+        1,
+        message -> {
+          if (topics.isDesired(message.topic())) {
+            submit(() -> received(message.payload(), message.topic()));
+          } else {
+            LOG.debug("sync ignored a message on {}", message.topic());
+          }
+        });
   }
 
   private void heartbeat() {

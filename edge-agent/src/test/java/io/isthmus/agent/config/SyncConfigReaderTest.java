@@ -53,6 +53,27 @@ class SyncConfigReaderTest {
     assertThat(sync.rollback().maxP99()).isEqualTo(Duration.ofMillis(20));
     assertThat(sync.rollback().minRuns()).isEqualTo(20);
     assertThat(sync.heartbeat()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(sync.transport()).isEqualTo(SyncConfig.Transport.MQTT);
+  }
+
+  @Test
+  void theTransportIsMqttOrHono() {
+    assertThat(
+            AgentConfigReader.parse(
+                    PIPELINES + "sync: {dir: s, trustedKeys: k, transport: hono}\n",
+                    Path.of("/tmp"))
+                .sync()
+                .orElseThrow()
+                .transport())
+        .isEqualTo(SyncConfig.Transport.HONO);
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse(
+                    PIPELINES + "sync: {dir: s, trustedKeys: k, transport: amqp}\n",
+                    Path.of("/tmp")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("sync.transport")
+        .hasMessageContaining("'amqp' is not a transport: expected mqtt or hono");
   }
 
   @Test
