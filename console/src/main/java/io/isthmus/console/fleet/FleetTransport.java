@@ -27,6 +27,15 @@ public interface FleetTransport extends AutoCloseable {
   /** Publishes {@code state} for {@code gatewayId} (MQTT: retained, QoS 1). Does not block. */
   void publishDesired(String gatewayId, DesiredState state);
 
+  /**
+   * Whether a desired state, once published, stays available to a gateway that connects later
+   * (MQTT: retained). A transport that returns false (Hono commands reach only a connected gateway)
+   * gets the desired state sent again when a gateway reports an older generation.
+   */
+  default boolean retainsDesired() {
+    return true;
+  }
+
   /** Messages refused as unreadable so far. */
   long rejected();
 

@@ -49,6 +49,9 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
 
+  /** On a transport that retains nothing, how often a missed desired state is sent again. */
+  static final Duration RESEND_AFTER = Duration.ofSeconds(30);
+
   private final Jdbc jdbc;
   private final FleetTransport transport;
   private final AuditLog audit;
@@ -57,6 +60,7 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
   private final Map<String, GatewayRecord> gateways = new ConcurrentHashMap<>();
   private final Set<String> offline = new HashSet<>();
   private final Set<String> dirty = new java.util.LinkedHashSet<>();
+  private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
 
   public GatewayRegistry(
       DataSource dataSource,
@@ -141,8 +145,29 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
     }
     gateways.put(gatewayId, updated);
     dirty.add(gatewayId);
+    resendIfMissed(updated, report, now);
     if (offline.remove(gatewayId)) {
       audit.record(null, "gateway", "gateway-online", gatewayId + " reports again");
+    }
+  }
+
+  /**
+   * On a transport that keeps nothing for an absent gateway, a report of an older generation than
+   * the one the console holds means the gateway missed it (or is still working on it): send it
+   * again, at most every {@link #RESEND_AFTER}. The agent ignores a generation it already holds, so
+   * a repeat is harmless.
+   */
+  private void resendIfMissed(GatewayRecord gateway, ReportedState report, Instant now) {
+    DesiredState desired = gateway.desired();
+    if (transport.retainsDesired()
+        || desired == null
+        || report.getObservedGeneration() >= desired.getGeneration()) {
+      return;
+    }
+    Instant sent = lastSent.get(gateway.id());
+    if (sent == null || !now.isBefore(sent.plus(RESEND_AFTER))) {
+      lastSent.put(gateway.id(), now);
+      transport.publishDesired(gateway.id(), desired);
     }
   }
 
@@ -248,6 +273,7 @@ public final class GatewayRegistry implements FleetView, DesiredStateWriter {
     // generation still keeps the next one higher
     gateways.put(gatewayId, known.withDesired(desired));
     dirty.add(gatewayId);
+    lastSent.put(gatewayId, clock.instant());
     transport.publishDesired(gatewayId, desired);
     return generation;
   }

@@ -134,6 +134,12 @@ public final class HonoFleetTransport implements FleetTransport {
                         e.toString()));
   }
 
+  /** Hono commands reach only a connected gateway: nothing is retained for one that is away. */
+  @Override
+  public boolean retainsDesired() {
+    return false;
+  }
+
   @Override
   public long rejected() {
     return rejected.get();

@@ -96,6 +96,59 @@ class GatewayRegistryTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("targets")
+  void onATransportThatRetainsNothingAMissedDesiredStateIsSentAgainWhenTheGatewayReports(
+      String target) {
+    Database db = TestDatabases.open(target);
+    try {
+      TestClock clock = new TestClock();
+      RecordingTransport hono = new RecordingTransport(false);
+      GatewayRegistry registry =
+          new GatewayRegistry(
+              db.dataSource(),
+              hono,
+              new JdbcAuditLog(db.dataSource(), clock),
+              clock,
+              Duration.ofSeconds(30));
+      registry.report("gw-1", report(1, "1"));
+      registry.assign("gw-1", "vib", model("2"));
+      assertThat(hono.published).hasSize(1);
+
+      // WHEN the gateway, away when the command went out, reports generation 1 again
+      registry.report("gw-1", report(1, "1"));
+      // THEN nothing is sent within RESEND_AFTER of the first send ...
+      assertThat(hono.published).hasSize(1);
+      // ... and after it, the same desired state once more, once per interval
+      clock.advance(GatewayRegistry.RESEND_AFTER);
+      registry.report("gw-1", report(1, "1"));
+      registry.report("gw-1", report(1, "1"));
+      assertThat(hono.published).hasSize(2);
+      assertThat(hono.published.get(1)).isEqualTo(hono.published.get(0));
+      // a gateway that caught up gets nothing more
+      clock.advance(GatewayRegistry.RESEND_AFTER);
+      registry.report("gw-1", report(2, "2"));
+      assertThat(hono.published).hasSize(2);
+
+      // on a retaining transport (MQTT) a stale report sends nothing: the broker holds the state
+      RecordingTransport mqtt = new RecordingTransport(true);
+      GatewayRegistry retained =
+          new GatewayRegistry(
+              db.dataSource(),
+              mqtt,
+              new JdbcAuditLog(db.dataSource(), clock),
+              clock,
+              Duration.ofSeconds(30));
+      retained.report("gw-2", report(1, "1"));
+      retained.assign("gw-2", "vib", model("2"));
+      clock.advance(GatewayRegistry.RESEND_AFTER);
+      retained.report("gw-2", report(1, "1"));
+      assertThat(mqtt.published).hasSize(1);
+    } finally {
+      TestDatabases.close(db);
+    }
+  }
+
   private static ReportedState report(long generation, String version) {
     return ReportedState.newBuilder()
         .setGatewayId("gw-1")
@@ -114,6 +167,20 @@ class GatewayRegistryTest {
 
   private static final class RecordingTransport implements FleetTransport {
     final List<DesiredState> published = new ArrayList<>();
+    private final boolean retains;
+
+    RecordingTransport() {
+      this(true);
+    }
+
+    RecordingTransport(boolean retains) {
+      this.retains = retains;
+    }
+
+    @Override
+    public boolean retainsDesired() {
+      return retains;
+    }
 
     @Override
     public CompletableFuture<Void> start(Listener listener) {
