@@ -5,7 +5,6 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.isthmus.partitioner.PartitionException;
 import io.isthmus.partitioner.graph.ModelGraph;
 import io.isthmus.partitioner.graph.OnnxModelFile;
-import io.isthmus.partitioner.plan.CostGraph;
 import io.isthmus.partitioner.plan.CostGraphs;
 import io.isthmus.partitioner.plan.CostModel;
 import io.isthmus.partitioner.plan.CostParameters;
@@ -21,6 +20,7 @@ import io.isthmus.partitioner.profile.Profile;
 import io.isthmus.partitioner.profile.Profiles;
 import io.isthmus.partitioner.quantize.CalibrationInputs;
 import io.isthmus.partitioner.quantize.HeadPrecision;
+import io.isthmus.partitioner.quantize.QuantizedHead;
 import io.isthmus.partitioner.runtime.TensorData;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -137,9 +137,34 @@ public final class PlanCommand implements Callable<Integer> {
   boolean int8Head;
 
   @Option(
+      names = "--int8-model",
+      paramLabel = "FILE",
+      description =
+          "The int8 (QDQ) version of MODEL, from `model quantize`. With --int8-edge-profile the"
+              + " plan also weighs each cut with an int8 head on the gateway and a float tail.")
+  Path int8Model;
+
+  @Option(
+      names = "--int8-edge-profile",
+      paramLabel = "FILE",
+      description =
+          "The gateway's profile of --int8-model (`partition profile --graph-optimization"
+              + " extended`).")
+  Path int8EdgeProfile;
+
+  @Option(
+      names = "--min-agreement",
+      description =
+          "With --int8-model: the least agreement with the float model (top-1, cosine or box IoU)"
+              + " an int8 head needs to be chosen (default: ${DEFAULT-VALUE}).")
+  double minAgreement = 0.99;
+
+  @Option(
       names = "--calibration",
       paramLabel = "DIR",
-      description = "Inputs for --int8-head, laid out as for 'model quantize --calibration'.")
+      description =
+          "Inputs for --int8-head and --int8-model, laid out as for 'model quantize"
+              + " --calibration'.")
   Path calibration;
 
   @Override
@@ -148,6 +173,10 @@ public final class PlanCommand implements Callable<Integer> {
     if ((cloudProfile == null) == (cloudSpeedFactor == null)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Give one of --cloud-profile or --cloud-speed-factor");
+    }
+    if ((int8Model == null) != (int8EdgeProfile == null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--int8-model and --int8-edge-profile go together");
     }
     PartitionPlan plan;
     try {
@@ -161,7 +190,7 @@ public final class PlanCommand implements Callable<Integer> {
     stdout.print(
         json
             ? new String(plan.toJson(), StandardCharsets.UTF_8) + System.lineSeparator()
-            : int8Head ? int8Table(plan) : PlanTable.render(plan));
+            : int8Head && int8Model == null ? int8Table(plan) : PlanTable.render(plan));
     stdout.flush();
     if (!plan.feasible()) {
       err.println(
@@ -215,7 +244,6 @@ public final class PlanCommand implements Callable<Integer> {
                 + profile.speedFactor());
       }
     }
-    CostGraph graph = CostGraphs.fromOnnx(graphModel, edge, cloud);
     CostParameters parameters =
         CostParameters.DEFAULTS
             .withSerialisationNsPerByte(serialisationNsPerByte)
@@ -234,16 +262,85 @@ public final class PlanCommand implements Callable<Integer> {
                 slo == null ? null : Quantities.millis(slo),
                 edgeMemory == null ? null : Quantities.bytes(edgeMemory)),
             warnings);
-    return Planner.plan(graph, request);
+    PartitionPlan plan = Planner.plan(CostGraphs.fromOnnx(graphModel, edge, cloud), request);
+    return int8Model == null ? plan : withInt8Heads(plan, graphModel, edge, cloud, request);
+  }
+
+  /**
+   * The plan with int8-head candidates: the gateway's int8 profile put on the float model's nodes,
+   * planned again, and each int8 head's agreement measured on the calibration inputs.
+   */
+  private PartitionPlan withInt8Heads(
+      PartitionPlan floatPlan,
+      ModelGraph graphModel,
+      Profile edge,
+      Profile cloud,
+      Planner.Request request)
+      throws IOException, PartitionException {
+    ModelProto floatProto = OnnxModelFile.read(model);
+    ModelProto int8Proto = OnnxModelFile.read(int8Model);
+    Profile int8Profile = Profiles.read(int8EdgeProfile);
+    String int8Sha = Profiles.sha256(int8Model);
+    List<String> notes = new ArrayList<>();
+    if (!int8Sha.equals(int8Profile.modelSha256())) {
+      String problem =
+          "The int8 profile was made from "
+              + int8Profile.model()
+              + " (sha256 "
+              + int8Profile.modelSha256()
+              + "), not from "
+              + int8Model.getFileName()
+              + " (sha256 "
+              + int8Sha
+              + ")";
+      if (!ignoreModelMismatch) {
+        throw new IllegalArgumentException(problem + ". Profile the int8 model.");
+      }
+      notes.add(problem);
+    }
+    if (!int8Profile.device().equals(edge.device())) {
+      notes.add(
+          "The int8 profile is of " + int8Profile.device() + ", the float one of " + edge.device());
+    }
+    Profile int8Edge = QuantizedHead.profileOnFloatNodes(int8Profile, int8Proto, edge, floatProto);
+    PartitionPlan int8Plan =
+        Planner.plan(CostGraphs.fromOnnx(graphModel, int8Edge, cloud), request);
+    Map<Integer, List<String>> heads = new LinkedHashMap<>();
+    for (PartitionPlan.Candidate c : int8Plan.candidates()) {
+      if (!c.headNodes().isEmpty()) {
+        heads.put(c.index(), c.headNodes());
+      }
+    }
+    List<Map<String, TensorData>> samples = samples(floatProto);
+    HeadPrecision.Result agreement =
+        HeadPrecision.agreementOf(floatProto, int8Proto, heads, samples, null);
+    notes.add(
+        String.format(
+            java.util.Locale.ROOT,
+            "int8 heads: gateway times from %s's profile of %s (%s, %.3f ms in all); agreement is"
+                + " %s on %d %s inputs; heads below %.4f are not chosen",
+            int8Profile.device(),
+            int8Model.getFileName(),
+            int8Profile.graphOptimization(),
+            int8Edge.totalMs(),
+            agreement.metric().name().toLowerCase(java.util.Locale.ROOT),
+            samples.size(),
+            calibration != null ? "calibration" : "synthetic",
+            minAgreement));
+    return Planner.withInt8Heads(
+        floatPlan, int8Plan, agreement.byCandidate(), minAgreement, String.join("; ", notes));
+  }
+
+  private List<Map<String, TensorData>> samples(ModelProto proto) throws PartitionException {
+    List<ValueInfoProto> inputs = CalibrationInputs.inputs(proto.getGraph());
+    return calibration != null
+        ? CalibrationInputs.read(calibration, inputs, inputShapes.shapes())
+        : CalibrationInputs.synthetic(inputs, inputShapes.shapes(), 8, 0);
   }
 
   private String int8Table(PartitionPlan plan) throws PartitionException {
     ModelProto proto = OnnxModelFile.read(model);
-    List<ValueInfoProto> inputs = CalibrationInputs.inputs(proto.getGraph());
-    List<Map<String, TensorData>> samples =
-        calibration != null
-            ? CalibrationInputs.read(calibration, inputs, inputShapes.shapes())
-            : CalibrationInputs.synthetic(inputs, inputShapes.shapes(), 8, 0);
+    List<Map<String, TensorData>> samples = samples(proto);
     Map<Integer, List<String>> heads = new LinkedHashMap<>();
     for (PartitionPlan.Candidate c : plan.candidates()) {
       heads.put(c.index(), c.headNodes());

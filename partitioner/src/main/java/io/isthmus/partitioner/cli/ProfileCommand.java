@@ -57,7 +57,9 @@ public final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--graph-optimization",
       description =
-          "basic (kernels map to nodes; fused nodes get 0 ms) or none (default: ${DEFAULT-VALUE}).")
+          "basic (kernels map to nodes; fused nodes get 0 ms), extended (also fuses"
+              + " QuantizeLinear/DequantizeLinear pairs into integer kernels: use it for int8"
+              + " models) or none (default: ${DEFAULT-VALUE}).")
   String optimization = "basic";
 
   @Option(

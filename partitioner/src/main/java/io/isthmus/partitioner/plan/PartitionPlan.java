@@ -122,6 +122,10 @@ public record PartitionPlan(
    * @param cloudMs the tail's time in the cloud
    * @param headMemoryBytes gateway memory for the head: weights + peak activations
    * @param predictions its cost on each network, by network name
+   * @param precision how the head runs: {@code float} (as the model file) or {@code int8} (the head
+   *     of the int8 model, the tail float); null in plans written before precision was planned
+   * @param agreement for an int8 head, the agreement of the model's outputs with the float model's
+   *     (top-1, cosine or box IoU, see the plan's warnings); null for a float head
    */
   public record Candidate(
       int index,
@@ -136,7 +140,20 @@ public record PartitionPlan(
       double edgeMs,
       double cloudMs,
       long headMemoryBytes,
-      Map<String, Prediction> predictions) {}
+      Map<String, Prediction> predictions,
+      String precision,
+      Double agreement) {
+    /** Whether the head runs the int8 model. */
+    public boolean int8() {
+      return INT8.equals(precision);
+    }
+  }
+
+  /** {@link Candidate#precision()} of a head that runs the model as given. */
+  public static final String FLOAT = "float";
+
+  /** {@link Candidate#precision()} of a head that runs the int8 model. */
+  public static final String INT8 = "int8";
 
   /**
    * The chosen cut.
@@ -148,6 +165,7 @@ public record PartitionPlan(
    * @param tailNodes node ids in the cloud
    * @param bytesSent the cut tensors' bytes
    * @param prediction its predicted cost on {@code network}
+   * @param precision the head's precision, as {@link Candidate#precision()}
    */
   public record Chosen(
       int candidate,
@@ -156,7 +174,8 @@ public record PartitionPlan(
       List<String> headNodes,
       List<String> tailNodes,
       long bytesSent,
-      Prediction prediction) {}
+      Prediction prediction,
+      String precision) {}
 
   /** Writes the plan as indented JSON, creating missing folders. */
   public void write(Path file) throws IOException {

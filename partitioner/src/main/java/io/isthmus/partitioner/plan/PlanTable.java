@@ -42,11 +42,12 @@ public final class PlanTable {
     out.append(
         String.format(
             Locale.ROOT,
-            "Chosen for %s: candidate %d %s, %d bytes sent; predicted %.3f ms = edge %.3f +"
+            "Chosen for %s: candidate %d %s%s, %d bytes sent; predicted %.3f ms = edge %.3f +"
                 + " serialisation %.3f + transfer %.3f + RTT/cold start %.3f + cloud %.3f%s%n",
             chosen.network(),
             chosen.candidate(),
             label(plan.candidates().get(chosen.candidate())),
+            PartitionPlan.INT8.equals(chosen.precision()) ? " with an int8 head" : "",
             chosen.bytesSent(),
             p.totalMs(),
             p.edgeMs(),
@@ -80,6 +81,10 @@ public final class PlanTable {
             "edge ms",
             "cloud ms",
             "memory KB"));
+    boolean precisions = plan.candidates().stream().anyMatch(Candidate::int8);
+    if (precisions) {
+      out.append(String.format(Locale.ROOT, " %5s %9s", "prec", "agreement"));
+    }
     if (!int8Agreement.isEmpty()) {
       out.append(String.format(Locale.ROOT, " %10s", "int8 head"));
     }
@@ -100,6 +105,12 @@ public final class PlanTable {
               c.edgeMs(),
               c.cloudMs(),
               c.headMemoryBytes() / 1024.0));
+      if (precisions) {
+        out.append(
+            c.int8()
+                ? String.format(Locale.ROOT, " %5s %9.4f", "int8", c.agreement())
+                : String.format(Locale.ROOT, " %5s %9s", "float", "-"));
+      }
       if (!int8Agreement.isEmpty()) {
         Double a = int8Agreement.get(c.index());
         out.append(
@@ -123,6 +134,12 @@ public final class PlanTable {
                   + metric
                   + " agreement with the float model when the head runs in int8 (static,"
                   + " per-channel) and the tail in float; edge ms are the float profile's.")
+          .append(System.lineSeparator());
+    }
+    if (precisions) {
+      out.append(
+              "prec: the head runs the model as given (float) or its int8 version, with the tail"
+                  + " float; agreement: of the int8-head model's outputs with the float model's.")
           .append(System.lineSeparator());
     }
     for (String warning : plan.warnings()) {

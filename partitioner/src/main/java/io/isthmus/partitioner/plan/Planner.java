@@ -110,7 +110,8 @@ public final class Planner {
             chosenRow.headNodes(),
             chosenRow.tailNodes(),
             chosenRow.bytesSent(),
-            prediction);
+            prediction,
+            chosenRow.precision());
     List<String> warnings = new ArrayList<>(request.warnings());
     warnings.addAll(graph.warnings());
     return new PartitionPlan(
@@ -129,6 +130,121 @@ public final class Planner {
         bestByNetwork,
         prediction.feasible(),
         warnings);
+  }
+
+  /**
+   * One plan with a choice of head precision, from a plan of the model as given ({@code floatPlan})
+   * and a plan of the same model with the gateway's times of its int8 version ({@code int8Plan}):
+   * the candidates of both, the int8 ones after the float ones and without all-cloud (which has no
+   * head), each int8 candidate with its {@code agreement} with the float model (by its index in
+   * {@code int8Plan}). On each network the best candidate is chosen as {@link #plan} chooses, among
+   * the float candidates and the int8 candidates whose agreement is at least {@code minAgreement};
+   * on a tie the float candidate wins.
+   *
+   * @param note what the int8 figures rest on, added to the warnings
+   * @throws IllegalArgumentException if the plans are of different models or networks, or an int8
+   *     candidate with a head has no agreement
+   */
+  public static PartitionPlan withInt8Heads(
+      PartitionPlan floatPlan,
+      PartitionPlan int8Plan,
+      Map<Integer, Double> agreement,
+      double minAgreement,
+      String note) {
+    if (!floatPlan.modelSha256().equals(int8Plan.modelSha256())
+        || !floatPlan.networks().equals(int8Plan.networks())) {
+      throw new IllegalArgumentException("Both plans must be of one model on the same networks");
+    }
+    List<Candidate> rows = new ArrayList<>();
+    for (Candidate c : floatPlan.candidates()) {
+      rows.add(ranked(c, rows.size(), List.of(), PartitionPlan.FLOAT, null));
+    }
+    for (Candidate c : int8Plan.candidates()) {
+      if (c.headNodes().isEmpty()) {
+        continue;
+      }
+      Double a = agreement.get(c.index());
+      if (a == null) {
+        throw new IllegalArgumentException("No agreement for int8 candidate " + c.index());
+      }
+      rows.add(ranked(c, rows.size(), List.of(), PartitionPlan.INT8, a));
+    }
+    Map<String, Integer> bestByNetwork = new LinkedHashMap<>();
+    for (NetworkProfile network : floatPlan.networks()) {
+      Candidate best = null;
+      for (Candidate c : rows) {
+        if (c.int8() && c.agreement() < minAgreement) {
+          continue;
+        }
+        Prediction p = c.predictions().get(network.name());
+        Prediction b = best == null ? null : best.predictions().get(network.name());
+        if (b == null
+            || p.feasible() && !b.feasible()
+            || p.feasible() == b.feasible() && p.objective() < b.objective()) {
+          best = c;
+        }
+      }
+      bestByNetwork.put(network.name(), best.index());
+    }
+    List<Candidate> candidates = new ArrayList<>();
+    for (Candidate c : rows) {
+      List<String> bestFor =
+          bestByNetwork.entrySet().stream()
+              .filter(e -> e.getValue() == c.index())
+              .map(Map.Entry::getKey)
+              .toList();
+      candidates.add(ranked(c, c.index(), bestFor, c.precision(), c.agreement()));
+    }
+    NetworkProfile primary = floatPlan.networks().get(0);
+    Candidate chosenRow = candidates.get(bestByNetwork.get(primary.name()));
+    Prediction prediction = chosenRow.predictions().get(primary.name());
+    List<String> warnings = new ArrayList<>(floatPlan.warnings());
+    warnings.add(note);
+    return new PartitionPlan(
+        PartitionPlan.SCHEMA_VERSION,
+        floatPlan.model(),
+        floatPlan.modelSha256(),
+        floatPlan.edge(),
+        floatPlan.cloud(),
+        floatPlan.objective(),
+        floatPlan.objectiveUnit(),
+        floatPlan.parameters(),
+        floatPlan.constraints(),
+        floatPlan.networks(),
+        new Chosen(
+            chosenRow.index(),
+            primary.name(),
+            chosenRow.tensors(),
+            chosenRow.headNodes(),
+            chosenRow.tailNodes(),
+            chosenRow.bytesSent(),
+            prediction,
+            chosenRow.precision()),
+        candidates,
+        bestByNetwork,
+        prediction.feasible(),
+        warnings);
+  }
+
+  /** {@code c} at {@code index}, best for {@code bestFor}, with the given precision. */
+  private static Candidate ranked(
+      Candidate c, int index, List<String> bestFor, String precision, Double agreement) {
+    return new Candidate(
+        index,
+        c.kind(),
+        bestFor,
+        c.tensors(),
+        c.headOutputs(),
+        c.headNodes(),
+        c.tailNodes(),
+        c.bytesSent(),
+        c.bytesReturned(),
+        c.edgeMs(),
+        c.cloudMs(),
+        c.headMemoryBytes(),
+        c.predictions(),
+        precision,
+        agreement);
   }
 
   /**
@@ -264,7 +380,9 @@ public final class Planner {
         cut.edgeMs(),
         cut.cloudMs(),
         cut.headMemoryBytes(),
-        predictions);
+        predictions,
+        PartitionPlan.FLOAT,
+        null);
   }
 
   /** What {@code cut} breaks, or null. */

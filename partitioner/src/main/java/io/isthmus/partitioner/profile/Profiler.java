@@ -71,9 +71,9 @@ public final class Profiler {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, got " + threads);
       }
-      if (!"basic".equals(optimization) && !"none".equals(optimization)) {
+      if (!List.of("basic", "extended", "none").contains(optimization)) {
         throw new IllegalArgumentException(
-            "Graph optimisation must be basic or none, got " + optimization);
+            "Graph optimisation must be basic, extended or none, got " + optimization);
       }
       inputShapes = Map.copyOf(inputShapes);
       inputValues = Map.copyOf(inputValues);
@@ -288,6 +288,10 @@ public final class Profiler {
   }
 
   private static OptLevel optLevel(String optimization) {
-    return "none".equals(optimization) ? OptLevel.NO_OPT : OptLevel.BASIC_OPT;
+    return switch (optimization) {
+      case "none" -> OptLevel.NO_OPT;
+      case "extended" -> OptLevel.EXTENDED_OPT;
+      default -> OptLevel.BASIC_OPT;
+    };
   }
 }

@@ -61,6 +61,32 @@ public final class HeadPrecision {
   }
 
   /**
+   * The agreement with the float model of each model whose head (by key of {@code heads}, candidate
+   * index to head node ids) runs as in {@code int8Model} and whose tail runs float: the {@link
+   * QuantizedHead#mixed mixed} model of each head, on the same inputs.
+   *
+   * @param metric null to choose by the output shapes
+   * @throws PartitionException when the int8 model is no QDQ version of the float model, or a model
+   *     cannot be run
+   */
+  public static Result agreementOf(
+      ModelProto floatModel,
+      ModelProto int8Model,
+      Map<Integer, List<String>> heads,
+      List<Map<String, TensorData>> inputs,
+      Agreement metric)
+      throws PartitionException {
+    List<Map<String, TensorData>> reference = run(floatModel, inputs);
+    Agreement chosen = metric != null ? metric : Agreement.auto(reference.get(0));
+    Map<Integer, Double> result = new LinkedHashMap<>();
+    for (Map.Entry<Integer, List<String>> head : heads.entrySet()) {
+      ModelProto mixed = QuantizedHead.mixed(floatModel, int8Model, head.getValue());
+      result.put(head.getKey(), chosen.measure(reference, run(mixed, inputs)));
+    }
+    return new Result(chosen, result);
+  }
+
+  /**
    * The agreement of each candidate's int8-head model.
    *
    * @param metric the metric used

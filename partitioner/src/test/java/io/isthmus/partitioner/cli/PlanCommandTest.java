@@ -2,11 +2,18 @@ package io.isthmus.partitioner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.isthmus.inference.testing.TestModels;
+import io.isthmus.partitioner.graph.OnnxModelFile;
 import io.isthmus.partitioner.plan.PartitionPlan;
 import io.isthmus.partitioner.profile.Profile;
 import io.isthmus.partitioner.profile.Profiler;
 import io.isthmus.partitioner.profile.Profiles;
+import io.isthmus.partitioner.quantize.CalibrationInputs;
+import io.isthmus.partitioner.quantize.QuantizeOptions;
+import io.isthmus.partitioner.quantize.Quantizer;
+import io.isthmus.partitioner.runtime.InputShapes;
+import io.isthmus.partitioner.runtime.TensorData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -322,5 +329,96 @@ class PlanCommandTest {
     for (String row : candidates) {
       assertThat(row).containsPattern(" (0|1)\\.\\d{4} ");
     }
+  }
+
+  @Test
+  void anInt8ModelAndItsProfileAddInt8HeadCandidatesWithTheirAgreement() throws Exception {
+    ModelProto floatModel = OnnxModelFile.read(model);
+    List<Map<String, TensorData>> inputs =
+        CalibrationInputs.synthetic(
+            CalibrationInputs.inputs(floatModel.getGraph()),
+            InputShapes.parse(List.of("x=1,3,48,192")),
+            8,
+            1);
+    Path int8 = dir.resolve("cls-int8.onnx");
+    Files.write(
+        int8,
+        Quantizer.prepare(
+                floatModel,
+                QuantizeOptions.defaults().withMode(QuantizeOptions.Mode.STATIC),
+                inputs)
+            .quantize()
+            .toByteArray());
+    Profile int8Measured =
+        new Profiler(
+                new Profiler.Settings(3, 1, 1, "extended", Map.of("x", new long[] {1, 3, 48, 192})))
+            .profile(int8, "pi4");
+    Path int8Profile = dir.resolve("pi4-int8.json");
+    Profiles.write(int8Measured, int8Profile);
+    Path out = dir.resolve("plan-int8-model.json");
+
+    CommandRun run =
+        plan(
+            "--cloud-speed-factor",
+            "8",
+            "--input-shape",
+            "x=1,3,48,192",
+            "--int8-model",
+            int8.toString(),
+            "--int8-edge-profile",
+            int8Profile.toString(),
+            "--min-agreement",
+            "0.5",
+            "--network",
+            "bw=20mbit,rtt=40ms",
+            "--out",
+            out.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    PartitionPlan plan = PartitionPlan.read(out);
+    List<PartitionPlan.Candidate> int8Rows =
+        plan.candidates().stream().filter(PartitionPlan.Candidate::int8).toList();
+    assertThat(int8Rows).isNotEmpty().noneMatch(c -> c.kind().equals("all-cloud"));
+    for (PartitionPlan.Candidate c : int8Rows) {
+      assertThat(c.agreement()).isBetween(0.5, 1.0);
+    }
+    // Every kernel of the int8 model is charged to a float node: all-edge costs all of them.
+    PartitionPlan.Candidate int8AllEdge =
+        int8Rows.stream().filter(c -> c.kind().equals("all-edge")).findFirst().orElseThrow();
+    assertThat(int8AllEdge.edgeMs())
+        .isCloseTo(int8Measured.totalMs(), org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(plan.candidates().get(0).edgeMs())
+        .isCloseTo(measured.totalMs(), org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(plan.chosen().precision()).isIn("float", "int8");
+    assertThat(plan.warnings())
+        .anyMatch(
+            w -> w.startsWith("int8 heads: gateway times from pi4's profile of cls-int8.onnx"));
+    assertThat(run.out()).contains("prec agreement").containsPattern("  int8    [01]\\.\\d{4} ");
+
+    CommandRun alone =
+        plan(
+            "--cloud-speed-factor",
+            "8",
+            "--network",
+            "bw=20mbit,rtt=40ms",
+            "--int8-model",
+            int8.toString());
+    assertThat(alone.exitCode()).isEqualTo(2);
+    assertThat(alone.err()).contains("--int8-model and --int8-edge-profile go together");
+
+    CommandRun wrongProfile =
+        plan(
+            "--cloud-speed-factor",
+            "8",
+            "--network",
+            "bw=20mbit,rtt=40ms",
+            "--int8-model",
+            int8.toString(),
+            "--int8-edge-profile",
+            edge.toString(),
+            "--out",
+            dir.resolve("wrong.json").toString());
+    assertThat(wrongProfile.exitCode()).isEqualTo(1);
+    assertThat(wrongProfile.err()).contains("The int8 profile was made from");
   }
 }

@@ -9,6 +9,7 @@ import io.isthmus.partitioner.plan.PartitionPlan.Constraints;
 import io.isthmus.partitioner.plan.PartitionPlan.ProfileSummary;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,11 @@ class PlannerTest {
 
   /** in(100000) -> A(weight 1000) -> a(500) -> B(2000) -> b(100) -> C(50000) -> out(10). */
   private static CostGraph chain() {
+    return chain(1);
+  }
+
+  /** {@link #chain()} with gateway times divided by {@code speedUp}. */
+  private static CostGraph chain(double speedUp) {
     return new TestGraphs()
         .tensor("in", 100_000)
         .tensor("a", 500)
@@ -27,9 +33,9 @@ class PlannerTest {
         .weight("wa", 1000)
         .weight("wb", 2000)
         .weight("wc", 50_000)
-        .node("A", 1, 0.1, List.of("in"), List.of("a"), List.of("wa"))
-        .node("B", 2, 0.2, List.of("a"), List.of("b"), List.of("wb"))
-        .node("C", 3, 0.3, List.of("b"), List.of("out"), List.of("wc"))
+        .node("A", 1 / speedUp, 0.1, List.of("in"), List.of("a"), List.of("wa"))
+        .node("B", 2 / speedUp, 0.2, List.of("a"), List.of("b"), List.of("wb"))
+        .node("C", 3 / speedUp, 0.3, List.of("b"), List.of("out"), List.of("wc"))
         .output("out")
         .build();
   }
@@ -153,5 +159,71 @@ class PlannerTest {
     assertThat(java.nio.file.Files.readString(file))
         .contains(
             "\"schemaVersion\" : 1", "\"objective\" : \"cost\"", "\"bestCandidateByNetwork\"");
+  }
+
+  @Test
+  void anInt8HeadIsChosenWhenItIsFasterAndAgreesEnough(@TempDir Path dir) throws Exception {
+    CostModel model = TestGraphs.latency();
+    Planner.Request request = request(model, List.of(FAST), NONE);
+    PartitionPlan floatPlan = Planner.plan(chain(), request);
+    PartitionPlan int8Plan = Planner.plan(chain(4), request);
+    Map<Integer, Double> agreement = new java.util.HashMap<>();
+    int8Plan.candidates().forEach(c -> agreement.put(c.index(), 0.995));
+
+    PartitionPlan plan = Planner.withInt8Heads(floatPlan, int8Plan, agreement, 0.99, "int8 note");
+
+    // float: all-edge, all-cloud, the cut after A; int8: all-edge and the cut after A (no
+    // all-cloud: it has no head)
+    assertThat(plan.candidates())
+        .extracting(Candidate::index, Candidate::precision, Candidate::kind)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, "float", "all-edge"),
+            org.assertj.core.groups.Tuple.tuple(1, "float", "all-cloud"),
+            org.assertj.core.groups.Tuple.tuple(2, "float", "split"),
+            org.assertj.core.groups.Tuple.tuple(3, "int8", "all-edge"),
+            org.assertj.core.groups.Tuple.tuple(4, "int8", "split"));
+    Candidate chosen = plan.candidates().get(plan.chosen().candidate());
+    assertThat(chosen.precision()).isEqualTo("int8");
+    // float: the cut after A (1 + 0.51 + 0.5 ms) beats the one after B (3 + 0.11 + 0.3 ms); int8
+    // moves the cut: A and B take 0.75 ms, then 100 bytes out and 10 back, and C's 0.3 ms
+    assertThat(plan.candidates().get(2).headNodes()).containsExactly("A");
+    assertThat(chosen.headNodes()).containsExactly("A", "B");
+    assertThat(plan.chosen().prediction().totalMs()).isCloseTo(0.75 + 0.11 + 0.3, within(1e-9));
+    assertThat(plan.chosen().precision()).isEqualTo("int8");
+    assertThat(chosen.bestFor()).containsExactly(FAST.name());
+    assertThat(plan.candidates().get(2).bestFor()).isEmpty();
+    assertThat(chosen.agreement()).isEqualTo(0.995);
+    assertThat(plan.candidates().get(2).agreement()).isNull();
+    assertThat(plan.warnings()).contains("note", "int8 note");
+
+    Path file = dir.resolve("plan.json");
+    plan.write(file);
+    assertThat(PartitionPlan.read(file)).isEqualTo(plan);
+    assertThat(PlanTable.render(plan))
+        .contains("with an int8 head")
+        .containsPattern("4  b\\s.*  int8    0\\.9950 ");
+  }
+
+  @Test
+  void anInt8HeadBelowTheAgreementLimitOrNoFasterIsNotChosen() {
+    CostModel model = TestGraphs.latency();
+    Planner.Request request = request(model, List.of(FAST), NONE);
+    PartitionPlan floatPlan = Planner.plan(chain(), request);
+
+    PartitionPlan int8Plan = Planner.plan(chain(4), request);
+    Map<Integer, Double> low = new java.util.HashMap<>();
+    int8Plan.candidates().forEach(c -> low.put(c.index(), 0.98));
+    PartitionPlan inaccurate = Planner.withInt8Heads(floatPlan, int8Plan, low, 0.99, "n");
+    assertThat(inaccurate.chosen().precision()).isEqualTo("float");
+    assertThat(inaccurate.chosen().headNodes()).containsExactly("A");
+    assertThat(inaccurate.candidates()).filteredOn(Candidate::int8).hasSize(2);
+
+    // An int8 model no faster: the tie goes to float.
+    PartitionPlan same = Planner.plan(chain(), request);
+    Map<Integer, Double> full = new java.util.HashMap<>();
+    same.candidates().forEach(c -> full.put(c.index(), 1.0));
+    PartitionPlan tie = Planner.withInt8Heads(floatPlan, same, full, 0.99, "n");
+    assertThat(tie.chosen().precision()).isEqualTo("float");
+    assertThat(tie.chosen().candidate()).isEqualTo(floatPlan.chosen().candidate());
   }
 }
