@@ -1,12 +1,15 @@
 package io.isthmus.partitioner.cli;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.isthmus.partitioner.PartitionException;
 import io.isthmus.partitioner.PartitionException.Code;
 import io.isthmus.partitioner.graph.Cut;
 import io.isthmus.partitioner.graph.CutFinder;
 import io.isthmus.partitioner.graph.ModelGraph;
+import io.isthmus.partitioner.graph.OnnxModelFile;
 import io.isthmus.partitioner.plan.PartitionPlan;
 import io.isthmus.partitioner.plan.PartitionPlan.Candidate;
+import io.isthmus.partitioner.quantize.QuantizedHead;
 import io.isthmus.partitioner.split.PlanCandidates;
 import io.isthmus.partitioner.split.SplitModels;
 import io.isthmus.partitioner.split.Splitter;
@@ -67,6 +70,14 @@ final class SplitCommand implements Callable<Integer> {
       description = "With --plan: split at candidate N of the plan's table.")
   Integer candidate;
 
+  @Option(
+      names = "--int8-model",
+      paramLabel = "FILE",
+      description =
+          "With --plan, for a candidate with an int8 head: the int8 model the plan was made with;"
+              + " the head comes from it, the tail from MODEL.")
+  Path int8Model;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path dir;
 
@@ -82,9 +93,32 @@ final class SplitCommand implements Callable<Integer> {
     if (network != null && candidate != null) {
       throw new ParameterException(spec.commandLine(), "Give --network or --candidate, not both");
     }
+    if (plan == null && int8Model != null) {
+      throw new ParameterException(spec.commandLine(), "--int8-model needs --plan");
+    }
     ModelGraph graph = ModelGraph.load(model, inputShapes.shapes());
     CutFinder finder = new CutFinder(graph);
-    Cut checked = cut != null ? finder.cut(cut) : planned(finder);
+    Candidate chosen = plan == null ? null : selected();
+    Cut checked = cut != null ? finder.cut(cut) : PlanCandidates.cutOf(finder, chosen);
+    if (chosen != null && chosen.int8()) {
+      if (int8Model == null) {
+        throw new PartitionException(
+            Code.BAD_INPUT,
+            "Candidate "
+                + chosen.index()
+                + " runs its head in int8: give --int8-model, the int8 model the plan was made"
+                + " with");
+      }
+      // The same cut tensors in the model whose head is int8 and whose tail is float.
+      ModelProto floatModel = OnnxModelFile.read(model);
+      ModelProto mixed =
+          QuantizedHead.mixed(floatModel, OnnxModelFile.read(int8Model), chosen.headNodes());
+      graph = ModelGraph.of(mixed, model + " with the head of " + int8Model, inputShapes.shapes());
+      checked = new CutFinder(graph).cut(QuantizedHead.cutTensors(floatModel, checked.tensors()));
+      out.printf("Head from %s (int8), tail from %s (float)%n", int8Model, model);
+    } else if (int8Model != null) {
+      out.printf("Candidate %d has a float head: --int8-model is not used%n", chosen.index());
+    }
     SplitModels split = Splitter.split(graph, checked);
     split.write(dir);
     out.printf(
@@ -99,7 +133,7 @@ final class SplitCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Cut planned(CutFinder finder) throws PartitionException, IOException {
+  private Candidate selected() throws PartitionException, IOException {
     PartitionPlan read;
     try {
       read = PartitionPlan.read(plan);
@@ -110,11 +144,12 @@ final class SplitCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "Plan candidate %d (%s; best for %s): %s%n",
+            "Plan candidate %d (%s%s; best for %s): %s%n",
             chosen.index(),
             chosen.kind(),
+            chosen.int8() ? ", int8 head" : "",
             chosen.bestFor().isEmpty() ? "no network" : String.join(", ", chosen.bestFor()),
             String.join(",", chosen.tensors()));
-    return PlanCandidates.cutOf(finder, chosen);
+    return chosen;
   }
 }

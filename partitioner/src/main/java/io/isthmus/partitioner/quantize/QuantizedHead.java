@@ -244,6 +244,37 @@ public final class QuantizedHead {
   }
 
   /**
+   * The tensors of {@link #mixed} models that stand for {@code tensors} of the float model: the
+   * same names, except where the quantizer folded a BatchNormalization into the Conv producing a
+   * tensor, so that the Conv's output is the BatchNormalization's (cutting there sends the
+   * normalised tensor, of the same size, and the normalisation runs on the gateway).
+   */
+  public static List<String> cutTensors(ModelProto floatModel, List<String> tensors)
+      throws PartitionException {
+    GraphProto original = floatModel.getGraph();
+    List<String> originalIds = NodeIds.of(original);
+    Map<String, String> producerId = new HashMap<>();
+    for (int i = 0; i < original.getNodeCount(); i++) {
+      for (String output : original.getNode(i).getOutputList()) {
+        producerId.put(output, originalIds.get(i));
+      }
+    }
+    GraphProto reference = prepared(floatModel).getGraph();
+    List<String> referenceIds = NodeIds.of(reference);
+    Map<String, NodeProto> byId = new HashMap<>();
+    for (int i = 0; i < reference.getNodeCount(); i++) {
+      byId.put(referenceIds.get(i), reference.getNode(i));
+    }
+    List<String> renamed = new ArrayList<>();
+    for (String tensor : tensors) {
+      NodeProto now = byId.get(producerId.get(tensor));
+      boolean folded = now != null && now.getOutputCount() == 1 && !now.getOutput(0).equals(tensor);
+      renamed.add(folded ? now.getOutput(0) : tensor);
+    }
+    return renamed;
+  }
+
+  /**
    * The float model as the quantizer rewrites it before quantizing: opset 10 or later, weights in
    * initializers, BatchNormalization folded into the Conv before it. Node ids stay the original
    * ones; a folded node is no node of it, its work being in its Conv's.

@@ -11,6 +11,7 @@ import io.isthmus.partitioner.profile.Profiler;
 import io.isthmus.partitioner.profile.Profiles;
 import io.isthmus.partitioner.quantize.CalibrationInputs;
 import io.isthmus.partitioner.quantize.QuantizeOptions;
+import io.isthmus.partitioner.quantize.QuantizedHead;
 import io.isthmus.partitioner.quantize.Quantizer;
 import io.isthmus.partitioner.runtime.InputShapes;
 import io.isthmus.partitioner.runtime.TensorData;
@@ -331,8 +332,15 @@ class PlanCommandTest {
     }
   }
 
-  @Test
-  void anInt8ModelAndItsProfileAddInt8HeadCandidatesWithTheirAgreement() throws Exception {
+  /** pp-ocr-cls quantized (static) and its profile at extended optimisation, made once. */
+  private record Int8Fixture(Path model, Path profilePath, Profile profile) {}
+
+  private static Int8Fixture int8;
+
+  private static synchronized Int8Fixture int8() throws Exception {
+    if (int8 != null) {
+      return int8;
+    }
     ModelProto floatModel = OnnxModelFile.read(model);
     List<Map<String, TensorData>> inputs =
         CalibrationInputs.synthetic(
@@ -340,21 +348,30 @@ class PlanCommandTest {
             InputShapes.parse(List.of("x=1,3,48,192")),
             8,
             1);
-    Path int8 = dir.resolve("cls-int8.onnx");
+    Path file = dir.resolve("cls-int8.onnx");
     Files.write(
-        int8,
+        file,
         Quantizer.prepare(
                 floatModel,
                 QuantizeOptions.defaults().withMode(QuantizeOptions.Mode.STATIC),
                 inputs)
             .quantize()
             .toByteArray());
-    Profile int8Measured =
+    Profile measured =
         new Profiler(
                 new Profiler.Settings(3, 1, 1, "extended", Map.of("x", new long[] {1, 3, 48, 192})))
-            .profile(int8, "pi4");
-    Path int8Profile = dir.resolve("pi4-int8.json");
-    Profiles.write(int8Measured, int8Profile);
+            .profile(file, "pi4");
+    Path profile = dir.resolve("pi4-int8.json");
+    Profiles.write(measured, profile);
+    int8 = new Int8Fixture(file, profile, measured);
+    return int8;
+  }
+
+  @Test
+  void anInt8ModelAndItsProfileAddInt8HeadCandidatesWithTheirAgreement() throws Exception {
+    Path int8 = int8().model();
+    Path int8Profile = int8().profilePath();
+    Profile int8Measured = int8().profile();
     Path out = dir.resolve("plan-int8-model.json");
 
     CommandRun run =
@@ -420,5 +437,94 @@ class PlanCommandTest {
             dir.resolve("wrong.json").toString());
     assertThat(wrongProfile.exitCode()).isEqualTo(1);
     assertThat(wrongProfile.err()).contains("The int8 profile was made from");
+  }
+
+  @Test
+  void anInt8SplitCandidateSplitsTheModelWithItsHeadInInt8() throws Exception {
+    Path out = dir.resolve("plan-int8-split.json");
+    // A memory limit keeps the whole model off the gateway, so the plan has split candidates.
+    CommandRun planned =
+        plan(
+            "--cloud-speed-factor",
+            "20",
+            "--input-shape",
+            "x=1,3,48,192",
+            "--int8-model",
+            int8().model().toString(),
+            "--int8-edge-profile",
+            int8().profilePath().toString(),
+            "--edge-memory",
+            "500kb",
+            "--network",
+            "bw=200mbit,rtt=5ms",
+            "--out",
+            out.toString());
+    assertThat(planned.exitCode()).as(planned.err()).isZero();
+    PartitionPlan plan = PartitionPlan.read(out);
+    PartitionPlan.Candidate candidate =
+        plan.candidates().stream()
+            .filter(c -> c.int8() && c.kind().equals("split"))
+            .findFirst()
+            .orElseThrow();
+    String index = Integer.toString(candidate.index());
+    Path halves = dir.resolve("int8-split");
+
+    CommandRun withoutModel =
+        CommandRun.partition(
+            "split",
+            model.toString(),
+            "--input-shape",
+            "x=1,3,48,192",
+            "--plan",
+            out.toString(),
+            "--candidate",
+            index,
+            "--out",
+            halves.toString());
+    assertThat(withoutModel.exitCode()).isNotZero();
+    assertThat(withoutModel.err()).contains("runs its head in int8: give --int8-model");
+
+    CommandRun split =
+        CommandRun.partition(
+            "split",
+            model.toString(),
+            "--input-shape",
+            "x=1,3,48,192",
+            "--plan",
+            out.toString(),
+            "--candidate",
+            index,
+            "--int8-model",
+            int8().model().toString(),
+            "--out",
+            halves.toString());
+    assertThat(split.exitCode()).as(split.err()).isZero();
+    assertThat(split.out()).contains("int8 head").contains("Head from");
+    ModelProto head = OnnxModelFile.read(halves.resolve("head.onnx"));
+    assertThat(head.getGraph().getNodeList()).anyMatch(n -> n.getOpType().equals("QuantizeLinear"));
+    ModelProto tail = OnnxModelFile.read(halves.resolve("tail.onnx"));
+    assertThat(tail.getGraph().getNodeList())
+        .noneMatch(n -> n.getOpType().endsWith("QuantizeLinear"));
+
+    // head -> tail computes what the model with that int8 head and a float tail computes
+    Path mixed = dir.resolve("int8-split-mixed.onnx");
+    Files.write(
+        mixed,
+        QuantizedHead.mixed(
+                OnnxModelFile.read(model),
+                OnnxModelFile.read(int8().model()),
+                candidate.headNodes())
+            .toByteArray());
+    CommandRun verify =
+        CommandRun.partition(
+            "verify",
+            mixed.toString(),
+            "--input-shape",
+            "x=1,3,48,192",
+            "--head",
+            halves.resolve("head.onnx").toString(),
+            "--tail",
+            halves.resolve("tail.onnx").toString());
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
   }
 }
