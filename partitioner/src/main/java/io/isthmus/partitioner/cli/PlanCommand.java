@@ -304,7 +304,10 @@ public final class PlanCommand implements Callable<Integer> {
     }
     Profile int8Edge = QuantizedHead.profileOnFloatNodes(int8Profile, int8Proto, edge, floatProto);
     PartitionPlan int8Plan =
-        Planner.plan(CostGraphs.fromOnnx(graphModel, int8Edge, cloud), request);
+        Planner.plan(
+            CostGraphs.fromOnnx(graphModel, int8Edge, cloud)
+                .withWeightBytes(QuantizedHead.weightBytes(floatProto, int8Proto)),
+            request);
     Map<Integer, List<String>> heads = new LinkedHashMap<>();
     for (PartitionPlan.Candidate c : int8Plan.candidates()) {
       if (!c.headNodes().isEmpty()) {

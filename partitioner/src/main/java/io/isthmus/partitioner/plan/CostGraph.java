@@ -46,6 +46,13 @@ public record CostGraph(
     }
   }
 
+  /** This graph with the weights named in {@code sizes} at those sizes (an int8 model's, say). */
+  public CostGraph withWeightBytes(Map<String, Long> sizes) {
+    Map<String, Long> merged = new LinkedHashMap<>(weightBytes);
+    sizes.forEach(merged::replace);
+    return new CostGraph(nodes, tensors, merged, warnings);
+  }
+
   /** The number of nodes. */
   public int size() {
     return nodes.size();

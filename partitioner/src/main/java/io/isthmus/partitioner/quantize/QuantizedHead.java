@@ -54,9 +54,7 @@ public final class QuantizedHead {
       Profile int8Profile, ModelProto int8Model, Profile floatEdge, ModelProto floatModel)
       throws PartitionException {
     GraphProto int8Graph = int8Model.getGraph();
-    GraphProto reference = prepared(floatModel).getGraph();
     List<String> int8Ids = NodeIds.of(int8Graph);
-    Map<String, String> floatOutputs = checkKeepsFloatNodes(reference, int8Graph);
     Set<String> missing = new LinkedHashSet<>(int8Ids);
     missing.removeAll(int8Profile.nodes().keySet());
     if (!missing.isEmpty()) {
@@ -68,33 +66,17 @@ public final class QuantizedHead {
               + int8Profile.model()
               + ")");
     }
-    Set<String> floats = new HashSet<>(NodeIds.of(reference));
-    Map<String, List<Integer>> consumers = new HashMap<>();
-    Map<String, Integer> producer = new HashMap<>();
-    for (int i = 0; i < int8Graph.getNodeCount(); i++) {
-      NodeProto node = int8Graph.getNode(i);
-      for (String input : node.getInputList()) {
-        consumers.computeIfAbsent(input, k -> new ArrayList<>()).add(i);
-      }
-      for (String output : node.getOutputList()) {
-        producer.put(output, i);
-      }
-    }
+    List<String> owners = owners(floatModel, int8Graph);
     Map<String, Double> ms = new HashMap<>();
     Set<String> measured = new HashSet<>();
     double unattributed = int8Profile.unattributedMs();
     for (int i = 0; i < int8Graph.getNodeCount(); i++) {
-      String id = int8Ids.get(i);
-      NodeProfile kernel = int8Profile.nodes().get(id);
-      double time = kernel.ms();
-      String owner = resolved(int8Graph.getNode(i), id, floats, floatOutputs);
+      NodeProfile kernel = int8Profile.nodes().get(int8Ids.get(i));
+      String owner = owners.get(i);
       if (owner == null) {
-        owner = owner(i, int8Graph, int8Ids, floats, floatOutputs, consumers, producer);
-      }
-      if (owner == null) {
-        unattributed += time;
+        unattributed += kernel.ms();
       } else {
-        ms.merge(owner, time, Double::sum);
+        ms.merge(owner, kernel.ms(), Double::sum);
         if (kernel.measured()) {
           measured.add(owner);
         }
@@ -131,6 +113,67 @@ public final class QuantizedHead {
         floatEdge.inputBytes(),
         unattributed,
         nodes.values().stream().mapToDouble(NodeProfile::ms).sum());
+  }
+
+  /**
+   * The size each weight of {@code floatModel} (initializers and Constant outputs, by name) has in
+   * {@code int8Model}: a float node's weights shrink in the ratio of the bytes of the int8
+   * initializers its int8 form reads (its own, and those of the quantization nodes that work for
+   * it, such as a weight's DequantizeLinear) to the bytes of its float weights. A weight read by
+   * several nodes takes the largest; a node folded into another (a BatchNormalization into its
+   * Conv) keeps none, its weights being in the Conv's.
+   */
+  public static Map<String, Long> weightBytes(ModelProto floatModel, ModelProto int8Model)
+      throws PartitionException {
+    GraphProto int8Graph = int8Model.getGraph();
+    List<String> owners = owners(floatModel, int8Graph);
+    Map<String, Long> int8Initializers = new HashMap<>();
+    int8Graph.getInitializerList().forEach(t -> int8Initializers.put(t.getName(), bytes(t)));
+    Map<String, Long> int8BytesByNode = new HashMap<>();
+    Map<String, Set<String>> counted = new HashMap<>();
+    for (int i = 0; i < int8Graph.getNodeCount(); i++) {
+      String owner = owners.get(i);
+      if (owner == null) {
+        continue;
+      }
+      for (String input : int8Graph.getNode(i).getInputList()) {
+        Long b = int8Initializers.get(input);
+        if (b != null && counted.computeIfAbsent(owner, k -> new HashSet<>()).add(input)) {
+          int8BytesByNode.merge(owner, b, Long::sum);
+        }
+      }
+    }
+    GraphProto graph = floatModel.getGraph();
+    Map<String, Long> floatWeights = new HashMap<>();
+    graph.getInitializerList().forEach(t -> floatWeights.put(t.getName(), bytes(t)));
+    for (NodeProto node : graph.getNodeList()) {
+      if (node.getOpType().equals("Constant")
+          && node.getAttributeCount() == 1
+          && node.getAttribute(0).hasT()) {
+        floatWeights.put(node.getOutput(0), bytes(node.getAttribute(0).getT()));
+      }
+    }
+    List<String> ids = NodeIds.of(graph);
+    Map<String, Long> result = new HashMap<>();
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      NodeProto node = graph.getNode(i);
+      long floatBytes =
+          node.getInputList().stream()
+              .distinct()
+              .mapToLong(input -> floatWeights.getOrDefault(input, 0L))
+              .sum();
+      if (floatBytes == 0) {
+        continue;
+      }
+      double ratio = int8BytesByNode.getOrDefault(ids.get(i), 0L) / (double) floatBytes;
+      for (String input : node.getInputList()) {
+        Long b = floatWeights.get(input);
+        if (b != null) {
+          result.merge(input, Math.round(b * ratio), Math::max);
+        }
+      }
+    }
+    return result;
   }
 
   /**
@@ -281,6 +324,45 @@ public final class QuantizedHead {
    */
   private static ModelProto prepared(ModelProto floatModel) throws PartitionException {
     return FloatGraphPreparation.prepare(OpsetUpgrade.toOpset10(floatModel));
+  }
+
+  /**
+   * For each node of {@code int8Graph}, the id of the float node it works for: its own id when it
+   * is a float node, the float node whose output it produces, else the first such node downstream
+   * of it (or upstream, for nodes that feed only model outputs); null if none.
+   *
+   * @throws PartitionException {@link Code#BAD_INPUT} if the int8 graph lacks a float node
+   */
+  private static List<String> owners(ModelProto floatModel, GraphProto int8Graph)
+      throws PartitionException {
+    GraphProto reference = prepared(floatModel).getGraph();
+    Map<String, String> floatOutputs = checkKeepsFloatNodes(reference, int8Graph);
+    Set<String> floats = new HashSet<>(NodeIds.of(reference));
+    List<String> int8Ids = NodeIds.of(int8Graph);
+    Map<String, List<Integer>> consumers = new HashMap<>();
+    Map<String, Integer> producer = new HashMap<>();
+    for (int i = 0; i < int8Graph.getNodeCount(); i++) {
+      NodeProto node = int8Graph.getNode(i);
+      for (String input : node.getInputList()) {
+        consumers.computeIfAbsent(input, k -> new ArrayList<>()).add(i);
+      }
+      for (String output : node.getOutputList()) {
+        producer.put(output, i);
+      }
+    }
+    List<String> owners = new ArrayList<>();
+    for (int i = 0; i < int8Graph.getNodeCount(); i++) {
+      String owner = resolved(int8Graph.getNode(i), int8Ids.get(i), floats, floatOutputs);
+      owners.add(
+          owner != null
+              ? owner
+              : owner(i, int8Graph, int8Ids, floats, floatOutputs, consumers, producer));
+    }
+    return owners;
+  }
+
+  private static long bytes(TensorProto t) {
+    return io.isthmus.partitioner.profile.TensorSizes.bytes(t);
   }
 
   /** The float node an inserted node {@code i} works for, or null. */

@@ -118,6 +118,18 @@ class QuantizedHeadTest {
   }
 
   @Test
+  void weightsShrinkToTheirInt8Size() throws Exception {
+    Map<String, Long> bytes = QuantizedHead.weightBytes(MLP, staticInt8());
+
+    // w: 48 float -> 48 int8 + a scale and zero point each for w and x (read by MM's DQ and Q)
+    assertThat(bytes.get("w")).isEqualTo(48 + 4 + 1 + 4 + 1);
+    // w2 (96 float -> 24 int8) and c (16 float -> 16 int32) share Gemm's ratio, with the scales
+    // and zero points of w2, c and r: far below their 112 float bytes
+    assertThat(bytes.get("w2") + bytes.get("c")).isBetween(24L + 16 + 5, 70L);
+    assertThat(bytes).containsOnlyKeys("w", "w2", "c");
+  }
+
+  @Test
   void anInt8ModelOfAnotherModelIsRefused() throws Exception {
     ModelProto other = QuantGraphs.convBatchNorm();
 
