@@ -3,6 +3,7 @@ package io.isthmus.agent.offload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.isthmus.agent.config.SplitSettings;
 import io.isthmus.agent.config.SplitSettings.BreakerSettings;
 import io.isthmus.agent.config.SplitSettings.Candidate;
@@ -17,6 +18,12 @@ import io.isthmus.offload.core.OffloadOptions;
 import io.isthmus.offload.model.ModelSource;
 import io.isthmus.partitioner.graph.CutFinder;
 import io.isthmus.partitioner.graph.ModelGraph;
+import io.isthmus.partitioner.graph.OnnxModelFile;
+import io.isthmus.partitioner.quantize.CalibrationInputs;
+import io.isthmus.partitioner.quantize.QuantizeOptions;
+import io.isthmus.partitioner.quantize.QuantizedHead;
+import io.isthmus.partitioner.quantize.Quantizer;
+import io.isthmus.partitioner.runtime.InputShapes;
 import io.isthmus.partitioner.split.Splitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -192,6 +199,84 @@ class SplitModelIT {
       assertThat(got).hasSameSizeAs(want);
       for (int i = 0; i < want.length; i++) {
         assertThat(Math.abs(got[i] - want[i])).as("%s[%d]", name, i).isLessThanOrEqualTo(1e-5f);
+      }
+    }
+  }
+
+  @Test
+  void anInt8HeadOnTheGatewayAndAFloatTailInTheCloudGiveTheMixedModelsOutputs() throws Exception {
+    // GIVEN BlazeFace quantized (static), split at the same cut with the head from the int8 model
+    // and the tail float, as `partition split --plan ... --int8-model` does
+    Path model = TestModels.require("blazeface-front-128");
+    ModelProto floatModel = OnnxModelFile.read(model);
+    ModelProto int8 =
+        Quantizer.prepare(
+                floatModel,
+                QuantizeOptions.defaults().withMode(QuantizeOptions.Mode.STATIC),
+                CalibrationInputs.synthetic(
+                    CalibrationInputs.inputs(floatModel.getGraph()), InputShapes.NONE, 8, 0))
+            .quantize();
+    List<String> cut =
+        List.of(
+            "StatefulPartitionedCall/functional_1/re_lu_1/Relu:0",
+            "StatefulPartitionedCall/functional_1/max_pooling2d/MaxPool:0");
+    List<String> headNodes = new CutFinder(ModelGraph.load(model)).cut(cut).headNodes();
+    ModelProto mixed = QuantizedHead.mixed(floatModel, int8, headNodes);
+    Path mixedFile = dir.resolve("blazeface-int8-head.onnx");
+    Files.write(mixedFile, mixed.toByteArray());
+    ModelGraph graph = ModelGraph.of(mixed, "int8 head");
+    Path halves = dir.resolve("blazeface-int8");
+    Files.createDirectories(halves);
+    var split =
+        Splitter.split(graph, new CutFinder(graph).cut(QuantizedHead.cutTensors(floatModel, cut)));
+    split.write(halves);
+    assertThat(split.head().getGraph().getNodeList())
+        .anyMatch(n -> n.getOpType().equals("QuantizeLinear"));
+    assertThat(split.tail().getGraph().getNodeList())
+        .noneMatch(n -> n.getOpType().endsWith("QuantizeLinear"));
+    OffloadFunction cloud =
+        OffloadFunction.start(
+                OffloadOptions.of(
+                    List.of(ModelSource.parse("bf8-tail=" + halves.resolve("tail.onnx"))),
+                    dir.resolve("cache")),
+                Optional.empty(),
+                "127.0.0.1",
+                0)
+            .get(30, TimeUnit.SECONDS);
+    open.add(cloud);
+    LoadedModel whole = load(mixedFile);
+    SplitModel splitModel =
+        split(
+            cloud.port(),
+            Duration.ofSeconds(10),
+            3,
+            new Candidate(halves.resolve("head.onnx"), "bf8-tail", Optional.empty(), 0),
+            load(mixedFile));
+
+    // WHEN a random image runs the split path
+    float[] image = new float[128 * 128 * 3];
+    Random random = new Random(7);
+    for (int i = 0; i < image.length; i++) {
+      image[i] = random.nextFloat() * 2 - 1;
+    }
+    String input = whole.signature().inputNames().get(0);
+    Map<String, Tensor> inputs =
+        Map.of(input, Tensor.ofFloats(whole.signature().inputs().get(0).shape(), image));
+    SplitRun run = splitModel.runSplit(inputs);
+
+    // THEN the gateway ran the int8 head, the cloud the float tail, and the outputs are the
+    // int8-head model's
+    assertThat(splitModel.offloadedCount()).isEqualTo(1);
+    var expected = whole.run(inputs);
+    assertThat(run.outputs().names()).isEqualTo(expected.names());
+    for (String name : expected.names()) {
+      float[] want = expected.get(name).toFloatArray();
+      float[] got = run.outputs().get(name).toFloatArray();
+      assertThat(got).hasSameSizeAs(want);
+      for (int i = 0; i < want.length; i++) {
+        assertThat(Math.abs(got[i] - want[i]))
+            .as("%s[%d]", name, i)
+            .isLessThanOrEqualTo(1e-4f * Math.max(1, Math.abs(want[i])));
       }
     }
   }
