@@ -11,6 +11,7 @@ import io.isthmus.agent.config.SplitSettings.Policy;
 import io.isthmus.inference.Engines;
 import io.isthmus.inference.LoadedModel;
 import io.isthmus.inference.ModelOptions;
+import io.isthmus.inference.Outputs;
 import io.isthmus.inference.Tensor;
 import io.isthmus.inference.testing.TestModels;
 import io.isthmus.offload.OffloadFunction;
@@ -179,28 +180,12 @@ class SplitModelIT {
             load(model));
 
     // WHEN a random image runs the split path
-    float[] image = new float[128 * 128 * 3];
-    Random random = new Random(5);
-    for (int i = 0; i < image.length; i++) {
-      image[i] = random.nextFloat() * 2 - 1;
-    }
-    String input = full.signature().inputNames().get(0);
-    Map<String, Tensor> inputs =
-        Map.of(input, Tensor.ofFloats(full.signature().inputs().get(0).shape(), image));
+    Map<String, Tensor> inputs = randomImage(full, 5);
     SplitRun run = split.runSplit(inputs);
 
     // THEN every output equals the full model's, element by element
     assertThat(split.offloadedCount()).isEqualTo(1);
-    var expected = full.run(inputs);
-    assertThat(run.outputs().names()).isEqualTo(expected.names());
-    for (String name : expected.names()) {
-      float[] want = expected.get(name).toFloatArray();
-      float[] got = run.outputs().get(name).toFloatArray();
-      assertThat(got).hasSameSizeAs(want);
-      for (int i = 0; i < want.length; i++) {
-        assertThat(Math.abs(got[i] - want[i])).as("%s[%d]", name, i).isLessThanOrEqualTo(1e-5f);
-      }
-    }
+    assertOutputsClose(full.run(inputs), run.outputs(), 1e-5f, 0);
   }
 
   @Test
@@ -254,29 +239,39 @@ class SplitModelIT {
             load(mixedFile));
 
     // WHEN a random image runs the split path
-    float[] image = new float[128 * 128 * 3];
-    Random random = new Random(7);
-    for (int i = 0; i < image.length; i++) {
-      image[i] = random.nextFloat() * 2 - 1;
-    }
-    String input = whole.signature().inputNames().get(0);
-    Map<String, Tensor> inputs =
-        Map.of(input, Tensor.ofFloats(whole.signature().inputs().get(0).shape(), image));
+    Map<String, Tensor> inputs = randomImage(whole, 7);
     SplitRun run = splitModel.runSplit(inputs);
 
     // THEN the gateway ran the int8 head, the cloud the float tail, and the outputs are the
     // int8-head model's
     assertThat(splitModel.offloadedCount()).isEqualTo(1);
-    var expected = whole.run(inputs);
-    assertThat(run.outputs().names()).isEqualTo(expected.names());
+    assertOutputsClose(whole.run(inputs), run.outputs(), 1e-4f, 1e-4f);
+  }
+
+  /** A 128x128x3 image of uniform values in [-1, 1) for BlazeFace's input. */
+  private static Map<String, Tensor> randomImage(LoadedModel model, long seed) {
+    float[] image = new float[128 * 128 * 3];
+    Random random = new Random(seed);
+    for (int i = 0; i < image.length; i++) {
+      image[i] = random.nextFloat() * 2 - 1;
+    }
+    return Map.of(
+        model.signature().inputNames().get(0),
+        Tensor.ofFloats(model.signature().inputs().get(0).shape(), image));
+  }
+
+  /** Every output element within {@code absolute + relative * |expected|}. */
+  private static void assertOutputsClose(
+      Outputs expected, Outputs actual, float absolute, float relative) {
+    assertThat(actual.names()).isEqualTo(expected.names());
     for (String name : expected.names()) {
       float[] want = expected.get(name).toFloatArray();
-      float[] got = run.outputs().get(name).toFloatArray();
+      float[] got = actual.get(name).toFloatArray();
       assertThat(got).hasSameSizeAs(want);
       for (int i = 0; i < want.length; i++) {
         assertThat(Math.abs(got[i] - want[i]))
             .as("%s[%d]", name, i)
-            .isLessThanOrEqualTo(1e-4f * Math.max(1, Math.abs(want[i])));
+            .isLessThanOrEqualTo(absolute + relative * Math.abs(want[i]));
       }
     }
   }

@@ -175,7 +175,20 @@ public record PartitionPlan(
       List<String> tailNodes,
       long bytesSent,
       Prediction prediction,
-      String precision) {}
+      String precision) {
+    /** {@code candidate} as the choice for {@code network}. */
+    static Chosen of(Candidate candidate, String network) {
+      return new Chosen(
+          candidate.index(),
+          network,
+          candidate.tensors(),
+          candidate.headNodes(),
+          candidate.tailNodes(),
+          candidate.bytesSent(),
+          candidate.predictions().get(network),
+          candidate.precision());
+    }
+  }
 
   /** Writes the plan as indented JSON, creating missing folders. */
   public void write(Path file) throws IOException {

@@ -102,16 +102,7 @@ public final class Planner {
     NetworkProfile primary = networks.get(0);
     Candidate chosenRow = candidates.get(bestByNetwork.get(primary.name()));
     Prediction prediction = chosenRow.predictions().get(primary.name());
-    Chosen chosen =
-        new Chosen(
-            chosenRow.index(),
-            primary.name(),
-            chosenRow.tensors(),
-            chosenRow.headNodes(),
-            chosenRow.tailNodes(),
-            chosenRow.bytesSent(),
-            prediction,
-            chosenRow.precision());
+    Chosen chosen = Chosen.of(chosenRow, primary.name());
     List<String> warnings = new ArrayList<>(request.warnings());
     warnings.addAll(graph.warnings());
     return new PartitionPlan(
@@ -211,15 +202,7 @@ public final class Planner {
         floatPlan.parameters(),
         floatPlan.constraints(),
         floatPlan.networks(),
-        new Chosen(
-            chosenRow.index(),
-            primary.name(),
-            chosenRow.tensors(),
-            chosenRow.headNodes(),
-            chosenRow.tailNodes(),
-            chosenRow.bytesSent(),
-            prediction,
-            chosenRow.precision()),
+        Chosen.of(chosenRow, primary.name()),
         candidates,
         bestByNetwork,
         prediction.feasible(),

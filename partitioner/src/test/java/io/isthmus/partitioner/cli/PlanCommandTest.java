@@ -469,35 +469,11 @@ class PlanCommandTest {
     String index = Integer.toString(candidate.index());
     Path halves = dir.resolve("int8-split");
 
-    CommandRun withoutModel =
-        CommandRun.partition(
-            "split",
-            model.toString(),
-            "--input-shape",
-            "x=1,3,48,192",
-            "--plan",
-            out.toString(),
-            "--candidate",
-            index,
-            "--out",
-            halves.toString());
+    CommandRun withoutModel = splitAt(out, index, halves);
     assertThat(withoutModel.exitCode()).isNotZero();
     assertThat(withoutModel.err()).contains("runs its head in int8: give --int8-model");
 
-    CommandRun split =
-        CommandRun.partition(
-            "split",
-            model.toString(),
-            "--input-shape",
-            "x=1,3,48,192",
-            "--plan",
-            out.toString(),
-            "--candidate",
-            index,
-            "--int8-model",
-            int8().model().toString(),
-            "--out",
-            halves.toString());
+    CommandRun split = splitAt(out, index, halves, "--int8-model", int8().model().toString());
     assertThat(split.exitCode()).as(split.err()).isZero();
     assertThat(split.out()).contains("int8 head").contains("Head from");
     ModelProto head = OnnxModelFile.read(halves.resolve("head.onnx"));
@@ -526,5 +502,23 @@ class PlanCommandTest {
             "--tail",
             halves.resolve("tail.onnx").toString());
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+  }
+
+  private static CommandRun splitAt(Path plan, String candidate, Path out, String... extra) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "split",
+                model.toString(),
+                "--input-shape",
+                "x=1,3,48,192",
+                "--plan",
+                plan.toString(),
+                "--candidate",
+                candidate,
+                "--out",
+                out.toString()));
+    args.addAll(List.of(extra));
+    return CommandRun.partition(args.toArray(String[]::new));
   }
 }
