@@ -75,4 +75,45 @@ class QuantizeCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("exactly one of --out");
   }
+
+  @Test
+  void simAndCalibrationAreExclusive() throws Exception {
+    Path model = dir.resolve("chain.onnx");
+    Files.write(model, TestGraphs.chainWithWeights().toByteArray());
+    CommandRun run =
+        CommandRun.quantize(
+            model.toString(),
+            "--out",
+            dir.resolve("o.onnx").toString(),
+            "--sim",
+            "vibration",
+            "--calibration",
+            dir.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("at most one of --sim PROFILE").contains("--calibration DIR");
+  }
+
+  @Test
+  void pipelineWithoutSimIsAUsageError() throws Exception {
+    Path model = dir.resolve("chain.onnx");
+    Files.write(model, TestGraphs.chainWithWeights().toByteArray());
+    CommandRun run =
+        CommandRun.quantize(
+            model.toString(), "--out", dir.resolve("o.onnx").toString(), "--pipeline", "a.yaml");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--pipeline CONFIG goes with --sim PROFILE");
+  }
+
+  @Test
+  void simWithoutTheCalibrationModuleSaysWhatIsMissing() throws Exception {
+    // the partitioner's own class path has no SimulatedCalibration: the calibration module does
+    Path model = dir.resolve("chain.onnx");
+    Files.write(model, TestGraphs.chainWithWeights().toByteArray());
+    CommandRun run =
+        CommandRun.quantize(
+            model.toString(), "--out", dir.resolve("o.onnx").toString(), "--sim", "vibration");
+    assertThat(run.exitCode()).isEqualTo(15);
+    assertThat(run.err()).contains("--sim needs the calibration module (isthmus-calibration)");
+    assertThat(dir.resolve("o.onnx")).doesNotExist();
+  }
 }
