@@ -3,6 +3,7 @@ package io.isthmus.calibration;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.isthmus.agent.config.ConfigException;
+import io.isthmus.agent.config.PreStageConfig;
 import io.isthmus.agent.pipeline.ModelBinding;
 import io.isthmus.agent.pipeline.RejectedEventException;
 import io.isthmus.agent.pipeline.pre.Preprocessor;
@@ -102,9 +103,7 @@ public final class SimulatorCalibration implements SimulatedCalibration {
   private static List<Map<String, TensorData>> run(
       GatewayFeed feed, Preprocessor pre, ModelBinding binding, Request request)
       throws PartitionException {
-    boolean streams =
-        feed.stages().stream()
-            .anyMatch(s -> s instanceof io.isthmus.agent.config.PreStageConfig.Stream);
+    boolean streams = feed.stages().stream().anyMatch(s -> s instanceof PreStageConfig.Stream);
     int warmUp = streams ? STREAM_WARM_UP : 0;
     List<SensorSource> sources = new ArrayList<>();
     for (int d = 0; d < DEVICES; d++) {

@@ -126,7 +126,7 @@ public final class QuantizeCommand implements Callable<Integer> {
       names = "--samples",
       defaultValue = "16",
       description =
-          "Synthetic calibration samples when no --calibration is given (and a quarter as many held aside). Default: ${DEFAULT-VALUE}.")
+          "Synthetic calibration samples when neither --calibration nor --sim is given (and a quarter as many held aside). Default: ${DEFAULT-VALUE}.")
   int samples;
 
   @Option(
