@@ -1,12 +1,13 @@
 package io.isthmus.calibration;
 
-import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.isthmus.agent.config.ConfigException;
 import io.isthmus.agent.config.PreStageConfig;
 import io.isthmus.agent.pipeline.ModelBinding;
 import io.isthmus.agent.pipeline.RejectedEventException;
 import io.isthmus.agent.pipeline.pre.Preprocessor;
+import io.isthmus.inference.DataType;
 import io.isthmus.inference.Engines;
 import io.isthmus.inference.InferenceEngine;
 import io.isthmus.inference.InferenceException;
@@ -58,6 +59,17 @@ public final class SimulatorCalibration implements SimulatedCalibration {
     }
     ModelSignature signature = signature(model);
     TensorSpec input = signature.inputs().get(0);
+    if (input.dataType() != DataType.FLOAT32) {
+      throw new PartitionException(
+          Code.BAD_INPUT,
+          "input "
+              + input.name()
+              + " of "
+              + model
+              + " is "
+              + input.dataType()
+              + "; --sim makes FLOAT32 samples, as gateway pipelines do");
+    }
     GatewayFeed feed =
         request.pipeline().isPresent()
             ? GatewayFeed.fromPipeline(request.profile(), request.pipeline().get(), model)
@@ -159,7 +171,7 @@ public final class SimulatorCalibration implements SimulatedCalibration {
   /** The tensor the agent would run the model on, copied out of the binding's reused buffer. */
   private static TensorData tensorData(ModelBinding binding, float[] features) {
     Tensor stacked = binding.stack(List.of(features)).get(binding.inputName());
-    return new TensorData(DataType.FLOAT_VALUE, stacked.shape(), stacked.toByteArray());
+    return new TensorData(TensorProto.DataType.FLOAT_VALUE, stacked.shape(), stacked.toByteArray());
   }
 
   private static Preprocessor preprocessor(GatewayFeed feed) throws PartitionException {

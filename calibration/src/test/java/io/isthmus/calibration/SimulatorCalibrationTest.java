@@ -173,6 +173,16 @@ class SimulatorCalibrationTest {
   }
 
   @Test
+  void aModelWithSeveralInputsIsRefusedWithTheirNames() throws Exception {
+    Path model = TestModels.require("silero-vad-v5");
+    assertThatThrownBy(
+            () -> SIM.samples(model, inputs(model), new Request("audio", 4, 1, Optional.empty())))
+        .isInstanceOf(PartitionException.class)
+        .hasMessageContaining("--sim feeds models with one input")
+        .hasMessageContaining("[input, state, sr]");
+  }
+
+  @Test
   void aProfileWhosePayloadThePipelineDoesNotTakeIsRefused() throws Exception {
     Path model = TestModels.require("blazeface-front-128");
     Path config = demoConfig("demo-faces.yaml", dir);

@@ -208,6 +208,12 @@ public final class QuantizeCommand implements Callable<Integer> {
           spec.commandLine(),
           "Give at most one of --sim PROFILE (simulated readings) and --calibration DIR (files)");
     }
+    if (sim != null && !inputShapes.specs.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--input-shape does not go with --sim: the pipeline's pre-processing fixes the input's"
+              + " shape");
+    }
     if (sim == null && pipeline != null) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--pipeline CONFIG goes with --sim PROFILE");

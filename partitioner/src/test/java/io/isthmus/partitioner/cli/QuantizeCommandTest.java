@@ -105,6 +105,23 @@ class QuantizeCommandTest {
   }
 
   @Test
+  void inputShapesDoNotGoWithSim() throws Exception {
+    Path model = dir.resolve("chain.onnx");
+    Files.write(model, TestGraphs.chainWithWeights().toByteArray());
+    CommandRun run =
+        CommandRun.quantize(
+            model.toString(),
+            "--out",
+            dir.resolve("o.onnx").toString(),
+            "--sim",
+            "audio",
+            "--input-shape",
+            "x=1,1280");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--input-shape does not go with --sim");
+  }
+
+  @Test
   void simWithoutTheCalibrationModuleSaysWhatIsMissing() throws Exception {
     // the partitioner's own class path has no SimulatedCalibration: the calibration module does
     Path model = dir.resolve("chain.onnx");
