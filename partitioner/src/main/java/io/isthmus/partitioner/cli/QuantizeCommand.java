@@ -266,7 +266,10 @@ public final class QuantizeCommand implements Callable<Integer> {
         stdout.printf("no --calibration: %d synthetic input sets (seeded)%n", samples);
       }
     } catch (IllegalArgumentException e) {
-      throw new PartitionException(Code.BAD_INPUT, e.getMessage() + " (--calibration DIR)", e);
+      throw new PartitionException(
+          Code.BAD_INPUT,
+          e.getMessage() + (sim != null ? " (--sim " + sim + ")" : " (--calibration DIR)"),
+          e);
     }
     if (heldOut != null) {
       heldOutSets = CalibrationInputs.read(heldOut, inputs, shapes);
