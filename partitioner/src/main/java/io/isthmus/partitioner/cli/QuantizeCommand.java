@@ -15,6 +15,7 @@ import io.isthmus.partitioner.quantize.QuantizeOptions.CalibrationMethod;
 import io.isthmus.partitioner.quantize.QuantizeOptions.DynamicForm;
 import io.isthmus.partitioner.quantize.QuantizeOptions.Mode;
 import io.isthmus.partitioner.quantize.Quantizer;
+import io.isthmus.partitioner.quantize.SimulatedCalibration;
 import io.isthmus.partitioner.runtime.InputShapes;
 import io.isthmus.partitioner.runtime.TensorData;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +48,10 @@ import picocli.CommandLine.Spec;
         "Quantize an ONNX model to int8 (QuantizeLinear/DequantizeLinear around weights, and in"
             + " static mode around calibrated activations) and compare it with the float model.")
 public final class QuantizeCommand implements Callable<Integer> {
+  // held-aside readings come from the same profile with an unrelated seed (per-device seeds are
+  // mixed from it), so they are other readings than the calibration ones
+  private static final long HELD_OUT_SEED_OFFSET = 100_000;
+
   @Spec CommandSpec spec;
 
   @Mixin InputShapeOption inputShapes;
@@ -77,8 +83,38 @@ public final class QuantizeCommand implements Callable<Integer> {
       description =
           "Calibration inputs: one .npy or raw file per sample (one-input models), or one subfolder"
               + " per sample with a file per input. Every 4th sample is held aside to measure"
-              + " agreement. Without it, seeded synthetic inputs are used.")
+              + " agreement. Without it or --sim, seeded synthetic inputs are used.")
   Path calibration;
+
+  @Option(
+      names = "--sim",
+      paramLabel = "PROFILE",
+      description =
+          "Calibrate on the device simulator's readings of PROFILE (vibration, environment, audio,"
+              + " camera) after a gateway's pre-processing: that of --pipeline, else the one the"
+              + " profile implies for the model's input.")
+  String sim;
+
+  @Option(
+      names = "--sim-samples",
+      defaultValue = "32",
+      description =
+          "Calibration samples with --sim (and a quarter as many held aside, from other devices). Default: ${DEFAULT-VALUE}.")
+  int simSamples;
+
+  @Option(
+      names = "--sim-seed",
+      defaultValue = "1",
+      description = "Seed of the simulated readings. Default: ${DEFAULT-VALUE}.")
+  long simSeed;
+
+  @Option(
+      names = "--pipeline",
+      paramLabel = "CONFIG",
+      description =
+          "With --sim: an agent configuration (YAML) with the pipeline that runs MODEL, as its"
+              + " model or in a stream stage; its pre-processing makes the samples.")
+  Path pipeline;
 
   @Option(
       names = "--held-out",
@@ -90,7 +126,7 @@ public final class QuantizeCommand implements Callable<Integer> {
       names = "--samples",
       defaultValue = "16",
       description =
-          "Synthetic calibration samples when no --calibration is given (and a quarter as many held aside). Default: ${DEFAULT-VALUE}.")
+          "Synthetic calibration samples when neither --calibration nor --sim is given (and a quarter as many held aside). Default: ${DEFAULT-VALUE}.")
   int samples;
 
   @Option(
@@ -167,13 +203,55 @@ public final class QuantizeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Give exactly one of --out OUT (quantize) and --measure QMODEL");
     }
+    if (sim != null && calibration != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Give at most one of --sim PROFILE (simulated readings) and --calibration DIR (files)");
+    }
+    if (sim != null && !inputShapes.specs.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--input-shape does not go with --sim: the pipeline's pre-processing fixes the input's"
+              + " shape");
+    }
+    if (sim == null && pipeline != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--pipeline CONFIG goes with --sim PROFILE");
+    }
+    if (simSamples < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--sim-samples is " + simSamples + ", expected at least 1");
+    }
     ModelProto original = OnnxModelFile.read(model);
     InputShapes shapes = inputShapes.shapes();
     List<ValueInfoProto> inputs = CalibrationInputs.inputs(original.getGraph());
     List<Map<String, TensorData>> calibrationSets;
     List<Map<String, TensorData>> heldOutSets;
     try {
-      if (calibration != null) {
+      if (sim != null) {
+        SimulatedCalibration simulator = SimulatedCalibration.load();
+        SimulatedCalibration.Samples made =
+            simulator.samples(
+                model,
+                inputs,
+                new SimulatedCalibration.Request(
+                    sim, simSamples, simSeed, Optional.ofNullable(pipeline)));
+        calibrationSets = made.samples();
+        heldOutSets =
+            simulator
+                .samples(
+                    model,
+                    inputs,
+                    new SimulatedCalibration.Request(
+                        sim,
+                        Math.max(1, simSamples / 4),
+                        simSeed + HELD_OUT_SEED_OFFSET,
+                        Optional.ofNullable(pipeline)))
+                .samples();
+        stdout.printf(
+            "--sim %s: %d calibration and %d held-aside input sets (seed %d): %s%n",
+            sim, calibrationSets.size(), heldOutSets.size(), simSeed, made.description());
+      } else if (calibration != null) {
         List<Map<String, TensorData>> all = CalibrationInputs.read(calibration, inputs, shapes);
         calibrationSets = new ArrayList<>();
         heldOutSets = new ArrayList<>();
@@ -188,7 +266,10 @@ public final class QuantizeCommand implements Callable<Integer> {
         stdout.printf("no --calibration: %d synthetic input sets (seeded)%n", samples);
       }
     } catch (IllegalArgumentException e) {
-      throw new PartitionException(Code.BAD_INPUT, e.getMessage() + " (--calibration DIR)", e);
+      throw new PartitionException(
+          Code.BAD_INPUT,
+          e.getMessage() + (sim != null ? " (--sim " + sim + ")" : " (--calibration DIR)"),
+          e);
     }
     if (heldOut != null) {
       heldOutSets = CalibrationInputs.read(heldOut, inputs, shapes);

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.isthmus.partitioner.testing.TestGraphs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,21 +61,61 @@ class QuantizeCommandTest {
 
   @Test
   void anExcludedNodeTheModelLacksIsABadInput() throws Exception {
-    Path model = dir.resolve("chain.onnx");
-    Files.write(model, TestGraphs.chainWithWeights().toByteArray());
-    CommandRun run =
-        CommandRun.quantize(
-            model.toString(), "--out", dir.resolve("o.onnx").toString(), "--exclude", "Conv_7");
+    CommandRun run = quantizeChain("--exclude", "Conv_7");
     assertThat(run.exitCode()).isEqualTo(15);
     assertThat(run.err()).contains("--exclude names [Conv_7]");
   }
 
   @Test
   void outAndMeasureAreExclusive() throws Exception {
-    Path model = dir.resolve("chain.onnx");
-    Files.write(model, TestGraphs.chainWithWeights().toByteArray());
+    Path model = chainModel();
     CommandRun run = CommandRun.quantize(model.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("exactly one of --out");
+  }
+
+  @Test
+  void simAndCalibrationAreExclusive() throws Exception {
+    CommandRun run = quantizeChain("--sim", "vibration", "--calibration", dir.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("at most one of --sim PROFILE").contains("--calibration DIR");
+  }
+
+  @Test
+  void pipelineWithoutSimIsAUsageError() throws Exception {
+    CommandRun run = quantizeChain("--pipeline", "a.yaml");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--pipeline CONFIG goes with --sim PROFILE");
+  }
+
+  @Test
+  void inputShapesDoNotGoWithSim() throws Exception {
+    CommandRun run = quantizeChain("--sim", "audio", "--input-shape", "x=1,1280");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--input-shape does not go with --sim");
+  }
+
+  @Test
+  void simWithoutTheCalibrationModuleSaysWhatIsMissing() throws Exception {
+    // the partitioner's own class path has no SimulatedCalibration: the calibration module does
+    CommandRun run = quantizeChain("--sim", "vibration");
+    assertThat(run.exitCode()).isEqualTo(15);
+    assertThat(run.err()).contains("--sim needs the calibration module (isthmus-calibration)");
+    assertThat(dir.resolve("o.onnx")).doesNotExist();
+  }
+
+  /** {@code model quantize chain.onnx --out o.onnx OPTIONS}. */
+  private CommandRun quantizeChain(String... options) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(chainModel().toString(), "--out", dir.resolve("o.onnx").toString()));
+    args.addAll(List.of(options));
+    return CommandRun.quantize(args.toArray(String[]::new));
+  }
+
+  private Path chainModel() throws IOException {
+    Path model = dir.resolve("chain.onnx");
+    Files.write(model, TestGraphs.chainWithWeights().toByteArray());
+    return model;
   }
 }
