@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.isthmus.inference.testing.TestModels;
+import io.isthmus.partitioner.cli.PlanCommand;
 import io.isthmus.partitioner.cli.QuantizeCommand;
 import io.isthmus.partitioner.graph.OnnxModelFile;
+import io.isthmus.partitioner.plan.PartitionPlan;
+import io.isthmus.partitioner.profile.Profiler;
+import io.isthmus.partitioner.profile.Profiles;
 import io.isthmus.partitioner.quantize.ActivationRange;
 import io.isthmus.partitioner.quantize.Agreement;
 import io.isthmus.partitioner.quantize.CalibrationInputs;
@@ -130,6 +134,91 @@ class SimQuantizeTest {
         .contains("--sim vibration: 8 calibration and 2 held-aside input sets (seed 1)")
         .contains("vibration -> window 256 -> window[1, 256]");
     assertThat(out).isNotEmptyFile();
+  }
+
+  @Test
+  void thePlanJudgesAnInt8HeadOnSimulatedReadingsWhereSyntheticInputsWouldPassIt()
+      throws Exception {
+    // GIVEN openWakeWord's embedding quantized on synthetic inputs, and both models profiled
+    Path file = TestModels.require("oww-embedding");
+    TestModels.require("oww-melspectrogram");
+    Path config = SimulatorCalibrationTest.demoConfig("demo-wakeword.yaml", dir);
+    ModelProto model = OnnxModelFile.read(file);
+    List<Map<String, TensorData>> synthetic =
+        CalibrationInputs.synthetic(
+            CalibrationInputs.inputs(model.getGraph()), InputShapes.NONE, 16, 0);
+    Path int8 = dir.resolve("oww-int8-synthetic.onnx");
+    java.nio.file.Files.write(
+        int8, Quantizer.prepare(model, STATIC, synthetic).quantize().toByteArray());
+    Path edge = dir.resolve("edge.json");
+    Path edgeInt8 = dir.resolve("edge-int8.json");
+    Profiles.write(
+        new Profiler(new Profiler.Settings(3, 1, 1, "basic", Map.of())).profile(file, "gw"), edge);
+    Profiles.write(
+        new Profiler(new Profiler.Settings(3, 1, 1, "extended", Map.of())).profile(int8, "gw"),
+        edgeInt8);
+
+    // WHEN the plan weighs int8 heads on synthetic inputs, then on the chain's simulated audio
+    List<String> args =
+        List.of(
+            file.toString(),
+            "--edge-profile",
+            edge.toString(),
+            "--cloud-speed-factor",
+            "8",
+            "--network",
+            "bw=20mbit,rtt=40ms",
+            "--int8-model",
+            int8.toString(),
+            "--int8-edge-profile",
+            edgeInt8.toString(),
+            "--min-agreement",
+            "0.95",
+            "--out");
+    PartitionPlan bySynthetic = plan(args, dir.resolve("synthetic.json"));
+    PartitionPlan bySim =
+        plan(
+            args,
+            dir.resolve("sim.json"),
+            "--sim",
+            "audio",
+            "--pipeline",
+            config.toString(),
+            "--sim-samples",
+            "8");
+
+    // THEN synthetic inputs pass the int8 head, the gateway's real inputs do not
+    double syntheticAgreement = int8AllEdge(bySynthetic).agreement();
+    double simAgreement = int8AllEdge(bySim).agreement();
+    System.out.printf(
+        "oww-embedding int8 (synthetic calibration) all-edge agreement: synthetic inputs %.4f,"
+            + " --sim audio %.4f%n",
+        syntheticAgreement, simAgreement);
+    assertThat(syntheticAgreement).isGreaterThan(0.99);
+    assertThat(simAgreement).isLessThan(0.95);
+    assertThat(bySim.warnings())
+        .anyMatch(w -> w.contains("agreement is cosine on 8 simulated (--sim audio) inputs"));
+    assertThat(bySim.chosen().precision()).isEqualTo("float");
+  }
+
+  private static PartitionPlan plan(List<String> args, Path out, String... extra) throws Exception {
+    List<String> all = new java.util.ArrayList<>(args);
+    all.add(out.toString());
+    all.addAll(List.of(extra));
+    StringWriter stderr = new StringWriter();
+    CommandLine line = new CommandLine(new PlanCommand());
+    line.setOut(new PrintWriter(new StringWriter()));
+    line.setErr(new PrintWriter(stderr));
+    int code = line.execute(all.toArray(String[]::new));
+    assertThat(code).as(stderr.toString()).isZero();
+    return PartitionPlan.read(out);
+  }
+
+  private static PartitionPlan.Candidate int8AllEdge(PartitionPlan plan) {
+    return plan.candidates().stream()
+        .filter(c -> c.int8() && c.kind().equals("all-edge"))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test

@@ -60,6 +60,8 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Mixin InputShapeOption inputShapes;
 
+  @Mixin SimulatorOption sim;
+
   @Parameters(paramLabel = "MODEL", description = "The ONNX model.")
   Path model;
 
@@ -163,8 +165,8 @@ public final class PlanCommand implements Callable<Integer> {
       names = "--calibration",
       paramLabel = "DIR",
       description =
-          "Inputs for --int8-head and --int8-model, laid out as for 'model quantize"
-              + " --calibration'.")
+          "Inputs for the agreement of int8 heads (--int8-head, --int8-model), laid out as for"
+              + " 'model quantize --calibration'; or use --sim. Default: 8 synthetic ones.")
   Path calibration;
 
   @Override
@@ -174,6 +176,7 @@ public final class PlanCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Give one of --cloud-profile or --cloud-speed-factor");
     }
+    sim.check(spec, calibration != null, false);
     if ((int8Model == null) != (int8EdgeProfile == null)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--int8-model and --int8-edge-profile go together");
@@ -328,7 +331,9 @@ public final class PlanCommand implements Callable<Integer> {
             int8Edge.totalMs(),
             agreement.metric().name().toLowerCase(java.util.Locale.ROOT),
             samples.size(),
-            calibration != null ? "calibration" : "synthetic",
+            sim.given()
+                ? "simulated (--sim " + sim.profile + ")"
+                : calibration != null ? "calibration" : "synthetic",
             minAgreement));
     return Planner.withInt8Heads(
         floatPlan, int8Plan, agreement.byCandidate(), minAgreement, String.join("; ", notes));
@@ -336,6 +341,9 @@ public final class PlanCommand implements Callable<Integer> {
 
   private List<Map<String, TensorData>> samples(ModelProto proto) throws PartitionException {
     List<ValueInfoProto> inputs = CalibrationInputs.inputs(proto.getGraph());
+    if (sim.given()) {
+      return sim.make(model, inputs, sim.samples, 0).samples();
+    }
     return calibration != null
         ? CalibrationInputs.read(calibration, inputs, inputShapes.shapes())
         : CalibrationInputs.synthetic(inputs, inputShapes.shapes(), 8, 0);

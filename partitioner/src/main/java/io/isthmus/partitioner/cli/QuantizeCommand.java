@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -86,35 +85,7 @@ public final class QuantizeCommand implements Callable<Integer> {
               + " agreement. Without it or --sim, seeded synthetic inputs are used.")
   Path calibration;
 
-  @Option(
-      names = "--sim",
-      paramLabel = "PROFILE",
-      description =
-          "Calibrate on the device simulator's readings of PROFILE (vibration, environment, audio,"
-              + " camera) after a gateway's pre-processing: that of --pipeline, else the one the"
-              + " profile implies for the model's input.")
-  String sim;
-
-  @Option(
-      names = "--sim-samples",
-      defaultValue = "32",
-      description =
-          "Calibration samples with --sim (and a quarter as many held aside, from other devices). Default: ${DEFAULT-VALUE}.")
-  int simSamples;
-
-  @Option(
-      names = "--sim-seed",
-      defaultValue = "1",
-      description = "Seed of the simulated readings. Default: ${DEFAULT-VALUE}.")
-  long simSeed;
-
-  @Option(
-      names = "--pipeline",
-      paramLabel = "CONFIG",
-      description =
-          "With --sim: an agent configuration (YAML) with the pipeline that runs MODEL, as its"
-              + " model or in a stream stage; its pre-processing makes the samples.")
-  Path pipeline;
+  @Mixin SimulatorOption sim;
 
   @Option(
       names = "--held-out",
@@ -203,54 +174,21 @@ public final class QuantizeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Give exactly one of --out OUT (quantize) and --measure QMODEL");
     }
-    if (sim != null && calibration != null) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "Give at most one of --sim PROFILE (simulated readings) and --calibration DIR (files)");
-    }
-    if (sim != null && !inputShapes.specs.isEmpty()) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--input-shape does not go with --sim: the pipeline's pre-processing fixes the input's"
-              + " shape");
-    }
-    if (sim == null && pipeline != null) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--pipeline CONFIG goes with --sim PROFILE");
-    }
-    if (simSamples < 1) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--sim-samples is " + simSamples + ", expected at least 1");
-    }
+    sim.check(spec, calibration != null, !inputShapes.specs.isEmpty());
     ModelProto original = OnnxModelFile.read(model);
     InputShapes shapes = inputShapes.shapes();
     List<ValueInfoProto> inputs = CalibrationInputs.inputs(original.getGraph());
     List<Map<String, TensorData>> calibrationSets;
     List<Map<String, TensorData>> heldOutSets;
     try {
-      if (sim != null) {
-        SimulatedCalibration simulator = SimulatedCalibration.load();
-        SimulatedCalibration.Samples made =
-            simulator.samples(
-                model,
-                inputs,
-                new SimulatedCalibration.Request(
-                    sim, simSamples, simSeed, Optional.ofNullable(pipeline)));
+      if (sim.given()) {
+        SimulatedCalibration.Samples made = sim.make(model, inputs, sim.samples, 0);
         calibrationSets = made.samples();
         heldOutSets =
-            simulator
-                .samples(
-                    model,
-                    inputs,
-                    new SimulatedCalibration.Request(
-                        sim,
-                        Math.max(1, simSamples / 4),
-                        simSeed + HELD_OUT_SEED_OFFSET,
-                        Optional.ofNullable(pipeline)))
-                .samples();
+            sim.make(model, inputs, Math.max(1, sim.samples / 4), HELD_OUT_SEED_OFFSET).samples();
         stdout.printf(
             "--sim %s: %d calibration and %d held-aside input sets (seed %d): %s%n",
-            sim, calibrationSets.size(), heldOutSets.size(), simSeed, made.description());
+            sim.profile, calibrationSets.size(), heldOutSets.size(), sim.seed, made.description());
       } else if (calibration != null) {
         List<Map<String, TensorData>> all = CalibrationInputs.read(calibration, inputs, shapes);
         calibrationSets = new ArrayList<>();
@@ -268,7 +206,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new PartitionException(
           Code.BAD_INPUT,
-          e.getMessage() + (sim != null ? " (--sim " + sim + ")" : " (--calibration DIR)"),
+          e.getMessage() + (sim.given() ? " (--sim " + sim.profile + ")" : " (--calibration DIR)"),
           e);
     }
     if (heldOut != null) {
