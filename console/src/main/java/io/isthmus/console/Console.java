@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * started together and closed in reverse order.
  *
  * <pre>{@code
- * try (Console console = Console.start(ConsoleOptions.defaults(Path.of("data")))) {
+ * try (Console console = Console.start(ConsoleOptions.builder(Path.of("data")).build())) {
  *   System.out.println(console.url());
  * }
  * }</pre>

@@ -46,7 +46,7 @@ class ConsoleIT {
   private EmbeddedBroker broker;
   private Database schemaHolder;
   private Console console;
-  private ConsoleOptions options;
+  private ConsoleOptions.Builder options;
   private String operator;
   private String run;
 
@@ -63,13 +63,14 @@ class ConsoleIT {
       mqtt = broker.uri();
     }
     options =
-        ConsoleOptions.defaults(data.resolve("console"))
-            .withPort(0)
-            .withDatabase(TestDatabases.url(target), schemaHolder.schema())
-            .withMqtt(mqtt)
-            .withAdminToken(ADMIN)
-            .withTiming(Duration.ofSeconds(10), Duration.ofMillis(100));
-    console = Console.start(options);
+        ConsoleOptions.builder(data.resolve("console"))
+            .port(0)
+            .database(TestDatabases.url(target), schemaHolder.schema())
+            .mqtt(mqtt)
+            .adminToken(ADMIN)
+            .offlineAfter(Duration.ofSeconds(10))
+            .tickInterval(Duration.ofMillis(100));
+    console = Console.start(options.build());
   }
 
   @AfterEach
@@ -182,7 +183,7 @@ class ConsoleIT {
     // store
     int port = console.port(); // package URLs already handed out name it: keep it
     console.close();
-    console = Console.start(options.withPort(port));
+    console = Console.start(options.port(port).build());
     assertThat(json(call("GET", "/api/v1/rollouts/" + id, operator, null)).getString("state"))
         .isEqualTo("paused");
     assertThat(

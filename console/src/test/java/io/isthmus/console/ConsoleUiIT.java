@@ -73,12 +73,14 @@ class ConsoleUiIT {
     }
     console =
         Console.start(
-            ConsoleOptions.defaults(data.resolve("console"))
-                .withPort(0)
-                .withDatabase(TestDatabases.url(target), schemaHolder.schema())
-                .withMqtt(mqtt)
-                .withAdminToken(ADMIN)
-                .withTiming(Duration.ofSeconds(10), Duration.ofMillis(100)));
+            ConsoleOptions.builder(data.resolve("console"))
+                .port(0)
+                .database(TestDatabases.url(target), schemaHolder.schema())
+                .mqtt(mqtt)
+                .adminToken(ADMIN)
+                .offlineAfter(Duration.ofSeconds(10))
+                .tickInterval(Duration.ofMillis(100))
+                .build());
     browser = HeadlessChromium.launch(chromium.get(), data.resolve("chromium-profile"));
   }
 
