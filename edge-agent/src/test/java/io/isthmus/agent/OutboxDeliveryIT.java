@@ -3,10 +3,10 @@ package io.isthmus.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isthmus.agent.ingest.InboundMessage;
-import io.isthmus.agent.outbox.Deduplicator;
-import io.isthmus.agent.outbox.IdempotencyKey;
 import io.isthmus.agent.outbox.Outbox;
 import io.isthmus.agent.pipeline.Pipeline;
+import io.isthmus.protocol.delivery.Deduplicator;
+import io.isthmus.protocol.delivery.IdempotencyKey;
 import io.isthmus.protocol.json.InferenceResultJson;
 import io.isthmus.protocol.v1.InferenceResult;
 import io.isthmus.sim.load.LoadShape;
