@@ -2,9 +2,9 @@ package io.isthmus.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isthmus.console.fleet.EmbeddedBroker;
 import io.isthmus.console.store.Database;
 import io.isthmus.console.store.TestDatabases;
+import io.isthmus.protocol.broker.EmbeddedBroker;
 import io.isthmus.protocol.manifest.TrustedKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +59,7 @@ class ConsoleIT {
     if (CI) {
       mqtt = "tcp://127.0.0.1:1883";
     } else {
-      broker = EmbeddedBroker.start("127.0.0.1");
+      broker = EmbeddedBroker.start("127.0.0.1", 0);
       mqtt = broker.uri();
     }
     options =
