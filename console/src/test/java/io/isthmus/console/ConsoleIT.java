@@ -2,9 +2,6 @@ package io.isthmus.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isthmus.console.store.Database;
-import io.isthmus.console.store.TestDatabases;
-import io.isthmus.protocol.broker.EmbeddedBroker;
 import io.isthmus.protocol.manifest.TrustedKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,13 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class ConsoleIT {
   private static final String ADMIN = "it-admin-token-0123456789";
-  private static final boolean CI = "true".equals(System.getenv("CI"));
 
   @TempDir Path data;
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<ScriptedGateway> gateways = new ArrayList<>();
-  private EmbeddedBroker broker;
-  private Database schemaHolder;
+  private ConsoleBackends backends;
   private Console console;
   private ConsoleOptions.Builder options;
   private String operator;
@@ -53,23 +48,8 @@ class ConsoleIT {
   @BeforeEach
   void start() throws Exception {
     run = UUID.randomUUID().toString().substring(0, 8);
-    String target = CI ? TestDatabases.MACHINE : TestDatabases.EMBEDDED;
-    schemaHolder = TestDatabases.open(target);
-    String mqtt;
-    if (CI) {
-      mqtt = "tcp://127.0.0.1:1883";
-    } else {
-      broker = EmbeddedBroker.start("127.0.0.1", 0);
-      mqtt = broker.uri();
-    }
-    options =
-        ConsoleOptions.builder(data.resolve("console"))
-            .port(0)
-            .database(TestDatabases.url(target), schemaHolder.schema())
-            .mqtt(mqtt)
-            .adminToken(ADMIN)
-            .offlineAfter(Duration.ofSeconds(10))
-            .tickInterval(Duration.ofMillis(100));
+    backends = ConsoleBackends.open();
+    options = backends.options(data.resolve("console"), ADMIN);
     console = Console.start(options.build());
   }
 
@@ -81,11 +61,8 @@ class ConsoleIT {
     if (console != null) {
       console.close();
     }
-    if (broker != null) {
-      broker.close();
-    }
-    if (schemaHolder != null) {
-      TestDatabases.close(schemaHolder);
+    if (backends != null) {
+      backends.close();
     }
   }
 
