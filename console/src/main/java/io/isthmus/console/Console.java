@@ -4,7 +4,6 @@ import io.isthmus.console.api.ConsoleApi;
 import io.isthmus.console.audit.JdbcAuditLog;
 import io.isthmus.console.auth.Role;
 import io.isthmus.console.auth.TokenStore;
-import io.isthmus.console.fleet.EmbeddedBroker;
 import io.isthmus.console.fleet.FleetTransport;
 import io.isthmus.console.fleet.GatewayRegistry;
 import io.isthmus.console.fleet.HonoFleetTransport;
@@ -16,6 +15,7 @@ import io.isthmus.console.registry.ModelRegistry;
 import io.isthmus.console.rollout.JdbcRolloutStore;
 import io.isthmus.console.rollout.RolloutEngine;
 import io.isthmus.console.store.Database;
+import io.isthmus.protocol.broker.EmbeddedBroker;
 import io.isthmus.protocol.manifest.ManifestException;
 import io.isthmus.protocol.mqtt.MqttTopics;
 import io.isthmus.protocol.v1.GatewayEvent;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * started together and closed in reverse order.
  *
  * <pre>{@code
- * try (Console console = Console.start(ConsoleOptions.defaults(Path.of("data")))) {
+ * try (Console console = Console.start(ConsoleOptions.builder(Path.of("data")).build())) {
  *   System.out.println(console.url());
  * }
  * }</pre>
@@ -121,7 +121,7 @@ public final class Console implements AutoCloseable {
           "Hono tenant " + options.hono().tenant() + " via Kafka " + options.hono().kafka();
     } else {
       if (options.mqttUri() == null) {
-        EmbeddedBroker broker = EmbeddedBroker.start("0.0.0.0");
+        EmbeddedBroker broker = EmbeddedBroker.start("0.0.0.0", 0);
         resources.add(broker);
         mqttUri = broker.uri();
       } else {

@@ -2,9 +2,6 @@ package io.isthmus.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isthmus.console.fleet.EmbeddedBroker;
-import io.isthmus.console.store.Database;
-import io.isthmus.console.store.TestDatabases;
 import io.isthmus.protocol.manifest.TrustedKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,38 +35,22 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class ConsoleIT {
   private static final String ADMIN = "it-admin-token-0123456789";
-  private static final boolean CI = "true".equals(System.getenv("CI"));
 
   @TempDir Path data;
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<ScriptedGateway> gateways = new ArrayList<>();
-  private EmbeddedBroker broker;
-  private Database schemaHolder;
+  private ConsoleBackends backends;
   private Console console;
-  private ConsoleOptions options;
+  private ConsoleOptions.Builder options;
   private String operator;
   private String run;
 
   @BeforeEach
   void start() throws Exception {
     run = UUID.randomUUID().toString().substring(0, 8);
-    String target = CI ? TestDatabases.MACHINE : TestDatabases.EMBEDDED;
-    schemaHolder = TestDatabases.open(target);
-    String mqtt;
-    if (CI) {
-      mqtt = "tcp://127.0.0.1:1883";
-    } else {
-      broker = EmbeddedBroker.start("127.0.0.1");
-      mqtt = broker.uri();
-    }
-    options =
-        ConsoleOptions.defaults(data.resolve("console"))
-            .withPort(0)
-            .withDatabase(TestDatabases.url(target), schemaHolder.schema())
-            .withMqtt(mqtt)
-            .withAdminToken(ADMIN)
-            .withTiming(Duration.ofSeconds(10), Duration.ofMillis(100));
-    console = Console.start(options);
+    backends = ConsoleBackends.open();
+    options = backends.options(data.resolve("console"), ADMIN);
+    console = Console.start(options.build());
   }
 
   @AfterEach
@@ -80,11 +61,8 @@ class ConsoleIT {
     if (console != null) {
       console.close();
     }
-    if (broker != null) {
-      broker.close();
-    }
-    if (schemaHolder != null) {
-      TestDatabases.close(schemaHolder);
+    if (backends != null) {
+      backends.close();
     }
   }
 
@@ -182,7 +160,7 @@ class ConsoleIT {
     // store
     int port = console.port(); // package URLs already handed out name it: keep it
     console.close();
-    console = Console.start(options.withPort(port));
+    console = Console.start(options.port(port).build());
     assertThat(json(call("GET", "/api/v1/rollouts/" + id, operator, null)).getString("state"))
         .isEqualTo("paused");
     assertThat(

@@ -2,9 +2,6 @@ package io.isthmus.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isthmus.console.fleet.EmbeddedBroker;
-import io.isthmus.console.store.Database;
-import io.isthmus.console.store.TestDatabases;
 import io.isthmus.protocol.manifest.TrustedKeys;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -39,22 +36,20 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class ConsoleUiIT {
   private static final String ADMIN = "ui-admin-token-0123456789";
-  private static final boolean CI = "true".equals(System.getenv("CI"));
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Path SCREENSHOTS = Path.of("target");
 
   @TempDir Path data;
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<ScriptedGateway> gateways = new ArrayList<>();
-  private EmbeddedBroker broker;
-  private Database schemaHolder;
+  private ConsoleBackends backends;
   private Console console;
   private HeadlessChromium browser;
 
   @BeforeEach
   void start() throws Exception {
     Optional<Path> chromium = HeadlessChromium.binary();
-    if (CI) {
+    if (ConsoleBackends.CI) {
       assertThat(chromium)
           .as("CI=true needs chromium at /usr/bin/chromium or $CHROMIUM for the UI test")
           .isPresent();
@@ -62,23 +57,8 @@ class ConsoleUiIT {
     Assumptions.assumeTrue(
         chromium.isPresent(),
         "skipped: no chromium at /usr/bin/chromium or $CHROMIUM (apt-get install chromium)");
-    String target = CI ? TestDatabases.MACHINE : TestDatabases.EMBEDDED;
-    schemaHolder = TestDatabases.open(target);
-    String mqtt;
-    if (CI) {
-      mqtt = "tcp://127.0.0.1:1883";
-    } else {
-      broker = EmbeddedBroker.start("127.0.0.1");
-      mqtt = broker.uri();
-    }
-    console =
-        Console.start(
-            ConsoleOptions.defaults(data.resolve("console"))
-                .withPort(0)
-                .withDatabase(TestDatabases.url(target), schemaHolder.schema())
-                .withMqtt(mqtt)
-                .withAdminToken(ADMIN)
-                .withTiming(Duration.ofSeconds(10), Duration.ofMillis(100)));
+    backends = ConsoleBackends.open();
+    console = Console.start(backends.options(data.resolve("console"), ADMIN).build());
     browser = HeadlessChromium.launch(chromium.get(), data.resolve("chromium-profile"));
   }
 
@@ -93,11 +73,8 @@ class ConsoleUiIT {
     if (console != null) {
       console.close();
     }
-    if (broker != null) {
-      broker.close();
-    }
-    if (schemaHolder != null) {
-      TestDatabases.close(schemaHolder);
+    if (backends != null) {
+      backends.close();
     }
   }
 

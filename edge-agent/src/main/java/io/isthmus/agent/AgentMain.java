@@ -3,9 +3,11 @@ package io.isthmus.agent;
 import io.isthmus.agent.config.AgentConfig;
 import io.isthmus.agent.config.AgentConfigReader;
 import io.isthmus.agent.config.ConfigException;
+import io.isthmus.protocol.units.Durations;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -129,22 +131,15 @@ public final class AgentMain implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  /** Parses {@code 5s}, {@code 500ms}, {@code 1m}. */
+  /** Reads a duration as {@link Durations} does, and a bare number as seconds. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-      String v = value.trim();
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      try {
+        return Durations.parse(value, ChronoUnit.SECONDS);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
-      if (v.endsWith("s")) {
-        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-      if (v.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-      throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a duration like 500ms, 5s or 1m");
     }
   }
 }

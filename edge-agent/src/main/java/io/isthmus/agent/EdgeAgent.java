@@ -1,6 +1,5 @@
 package io.isthmus.agent;
 
-import io.isthmus.agent.broker.EmbeddedBroker;
 import io.isthmus.agent.config.AgentConfig;
 import io.isthmus.agent.config.PipelineConfig;
 import io.isthmus.agent.http.AgentHttpServer;
@@ -14,6 +13,7 @@ import io.isthmus.agent.pipeline.Pipeline;
 import io.isthmus.agent.pipeline.PipelineFactory;
 import io.isthmus.agent.pipeline.ResultSink;
 import io.isthmus.agent.sync.ModelSync;
+import io.isthmus.protocol.broker.EmbeddedBroker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -2,11 +2,11 @@ package io.isthmus.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isthmus.agent.broker.EmbeddedBroker;
 import io.isthmus.agent.outbox.Outbox;
 import io.isthmus.agent.outbox.OutboxMessage;
 import io.isthmus.agent.outbox.OutboxOptions;
 import io.isthmus.inference.store.ModelStore;
+import io.isthmus.protocol.broker.EmbeddedBroker;
 import io.isthmus.protocol.json.InferenceResultJson;
 import io.isthmus.protocol.manifest.ModelPackage;
 import io.isthmus.protocol.manifest.PackageBuilder;

@@ -3,13 +3,8 @@ package io.isthmus.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isthmus.protocol.v1.InferenceResult;
-import io.isthmus.sim.load.LoadShape;
-import io.isthmus.sim.profile.VibrationProfile;
 import io.isthmus.sim.report.EventOutcome;
 import io.isthmus.sim.report.SimulationReport;
-import io.isthmus.sim.run.MqttVersion;
-import io.isthmus.sim.run.Simulation;
-import io.isthmus.sim.run.SimulationConfig;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -55,54 +50,20 @@ class BrokerRestartIT {
       EdgeAgent agent =
           AgentFixture.start(
               vertx,
-              "mqtt:\n"
-                  + "  uri: "
-                  + broker.uri()
-                  + "\n  version: '"
-                  + version
-                  + "'\n"
-                  + "  clientId: agent-restart-"
-                  + id
-                  + "\n  session: persistent\n"
-                  + "  sessionExpiry: 5m\n"
-                  + "  reconnect: {initial: 100ms, max: 500ms}\n"
-                  + "http: {host: 127.0.0.1, port: 0}\n"
-                  + "pipelines:\n"
-                  + "  - name: restart-"
-                  + id
-                  + "\n    stream: accel\n"
-                  + "    pre: [{window: {size: 256}}]\n"
-                  + "    model: {path: "
-                  + model
-                  + "}\n"
-                  + "    post: {score: {threshold: 2.5}}\n"
-                  + "    result: {qos: 1}\n",
+              BrokerRestartFixture.agentYaml(
+                  broker, version, "agent-restart-" + id, "restart-" + id, model, ""),
               dir);
       try {
         // WHEN the simulator (MQTT 3.1.1, persistent session) sends 100 events/s for 6 s and the
         // broker is stopped after 2 s and started again a second later
         CompletableFuture<SimulationReport> run =
-            Simulation.start(
-                SimulationConfig.builder()
-                    .brokerUri(broker.uri())
-                    .mqttVersion(MqttVersion.V3_1_1)
-                    .clientId("sim-restart-" + id)
-                    .persistentSession(true)
-                    .qos(1)
-                    .devices(4)
-                    .devicePrefix("rs-" + id + "-")
-                    .profile(VibrationProfile.defaults())
-                    .load(LoadShape.constant(100))
-                    .duration(Duration.ofSeconds(6))
-                    .drainTimeout(Duration.ofSeconds(30))
-                    .settleTime(Duration.ofSeconds(1))
-                    .resultFilter("isthmus/v1/results/restart-" + id + "/+")
-                    .seed(11)
-                    .build());
-        Thread.sleep(2_000);
-        broker.stop();
-        Thread.sleep(1_000);
-        broker.start();
+            BrokerRestartFixture.simulate(
+                broker,
+                "sim-restart-" + id,
+                "rs-" + id + "-",
+                "isthmus/v1/results/restart-" + id + "/+",
+                11);
+        BrokerRestartFixture.restartMidStream(broker, Duration.ofSeconds(1));
         SimulationReport report = run.get(90, TimeUnit.SECONDS);
 
         // THEN every event is answered, correlated to its device and sequence

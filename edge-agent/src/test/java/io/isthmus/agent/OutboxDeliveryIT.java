@@ -3,18 +3,13 @@ package io.isthmus.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isthmus.agent.ingest.InboundMessage;
-import io.isthmus.agent.outbox.Deduplicator;
-import io.isthmus.agent.outbox.IdempotencyKey;
 import io.isthmus.agent.outbox.Outbox;
 import io.isthmus.agent.pipeline.Pipeline;
+import io.isthmus.protocol.delivery.Deduplicator;
+import io.isthmus.protocol.delivery.IdempotencyKey;
 import io.isthmus.protocol.json.InferenceResultJson;
 import io.isthmus.protocol.v1.InferenceResult;
-import io.isthmus.sim.load.LoadShape;
-import io.isthmus.sim.profile.VibrationProfile;
 import io.isthmus.sim.report.SimulationReport;
-import io.isthmus.sim.run.MqttVersion;
-import io.isthmus.sim.run.Simulation;
-import io.isthmus.sim.run.SimulationConfig;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
@@ -79,30 +74,16 @@ class OutboxDeliveryIT {
 
   /** An agent with a persistent session whose results go through an outbox in {@code outbox/}. */
   private static String agentYaml(String id, RestartableMosquitto broker, Path model) {
-    return "gateway: {id: gw-"
-        + id
-        + "}\n"
-        + "mqtt:\n"
-        + "  uri: "
-        + broker.uri()
-        + "\n  version: '3.1.1'\n"
-        + "  clientId: agent-outbox-"
-        + id
-        + "\n  session: persistent\n"
-        + "  sessionExpiry: 5m\n"
-        + "  reconnect: {initial: 100ms, max: 500ms}\n"
-        + "http: {host: 127.0.0.1, port: 0}\n"
-        + "outbox: {dir: outbox, fsync: interval, fsyncInterval: 20ms, maxBytes: 64MiB}\n"
-        + "pipelines:\n"
-        + "  - name: outbox-"
-        + id
-        + "\n    stream: accel\n"
-        + "    pre: [{window: {size: 256}}]\n"
-        + "    model: {path: "
-        + model
-        + "}\n"
-        + "    post: {score: {threshold: 2.5}}\n"
-        + "    result: {qos: 1}\n";
+    return BrokerRestartFixture.agentYaml(
+        broker,
+        "3.1.1",
+        "agent-outbox-" + id,
+        "outbox-" + id,
+        model,
+        "gateway: {id: gw-"
+            + id
+            + "}\n"
+            + "outbox: {dir: outbox, fsync: interval, fsyncInterval: 20ms, maxBytes: 64MiB}\n");
   }
 
   @Test
@@ -119,27 +100,8 @@ class OutboxDeliveryIT {
         // WHEN the simulator sends 100 events/s for 6 s and the broker is stopped after 2 s and
         // started again a second later
         CompletableFuture<SimulationReport> run =
-            Simulation.start(
-                SimulationConfig.builder()
-                    .brokerUri(broker.uri())
-                    .mqttVersion(MqttVersion.V3_1_1)
-                    .clientId("sim-outbox-" + id)
-                    .persistentSession(true)
-                    .qos(1)
-                    .devices(4)
-                    .devicePrefix("ob-" + id + "-")
-                    .profile(VibrationProfile.defaults())
-                    .load(LoadShape.constant(100))
-                    .duration(Duration.ofSeconds(6))
-                    .drainTimeout(Duration.ofSeconds(30))
-                    .settleTime(Duration.ofSeconds(1))
-                    .resultFilter(results)
-                    .seed(5)
-                    .build());
-        Thread.sleep(2_000);
-        broker.stop();
-        Thread.sleep(1_500);
-        broker.start();
+            BrokerRestartFixture.simulate(broker, "sim-outbox-" + id, "ob-" + id + "-", results, 5);
+        BrokerRestartFixture.restartMidStream(broker, Duration.ofMillis(1_500));
         SimulationReport report = run.get(90, TimeUnit.SECONDS);
 
         // THEN the simulator saw a result for every event

@@ -13,17 +13,17 @@ import io.isthmus.offload.simulate.SimulationResult;
 import io.isthmus.offload.simulate.Simulator;
 import io.isthmus.offload.simulate.SvgChart;
 import io.isthmus.offload.simulate.TraceGenerator;
+import io.isthmus.protocol.units.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -255,32 +255,14 @@ public final class SimulateCommand implements Callable<Integer> {
     return d.toNanos() / 1e9;
   }
 
-  /**
-   * Reads {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, a bare number of seconds, or
-   * ISO-8601.
-   */
+  /** Reads a duration as {@link Durations} does, and a bare number as seconds. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
-
     @Override
     public Duration convert(String value) {
-      Matcher m = SIMPLE.matcher(value.trim());
-      if (m.matches()) {
-        double amount = Double.parseDouble(m.group(1));
-        double unitSeconds =
-            switch (m.group(2) == null ? "s" : m.group(2)) {
-              case "ms" -> 0.001;
-              case "s" -> 1;
-              case "m" -> 60;
-              default -> 3600;
-            };
-        return Duration.ofNanos(Math.round(amount * unitSeconds * 1e9));
-      }
       try {
-        return Duration.parse(value);
-      } catch (RuntimeException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not a duration, expected e.g. 500ms, 30s, 2m, 1h or PT30S");
+        return Durations.parse(value, ChronoUnit.SECONDS);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
     }
   }

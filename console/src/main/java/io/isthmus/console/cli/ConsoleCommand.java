@@ -99,13 +99,14 @@ public final class ConsoleCommand implements Callable<Integer> {
       hono = new ConsoleOptions.Hono(honoTenant, kafka);
     }
     ConsoleOptions options =
-        ConsoleOptions.defaults(data)
-            .withPort(port)
-            .withDatabase(blankToNull(db), null)
-            .withMqtt(blankToNull(mqtt))
-            .withPublicUrl(blankToNull(publicUrl))
-            .withAdminToken(blankToNull(System.getenv("ISTHMUS_CONSOLE_ADMIN_TOKEN")))
-            .withHono(hono);
+        ConsoleOptions.builder(data)
+            .port(port)
+            .database(blankToNull(db), null)
+            .mqtt(blankToNull(mqtt))
+            .publicUrl(blankToNull(publicUrl))
+            .adminToken(blankToNull(System.getenv("ISTHMUS_CONSOLE_ADMIN_TOKEN")))
+            .hono(hono)
+            .build();
     Console console = Console.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

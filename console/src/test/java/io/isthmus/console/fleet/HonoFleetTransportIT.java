@@ -209,11 +209,12 @@ class HonoFleetTransportIT {
     Database schema = TestDatabases.open(TestDatabases.EMBEDDED);
     try (Console console =
         Console.start(
-            ConsoleOptions.defaults(data)
-                .withPort(0)
-                .withDatabase(TestDatabases.url(TestDatabases.EMBEDDED), schema.schema())
-                .withAdminToken(ADMIN)
-                .withHono(new ConsoleOptions.Hono(tenant, kafka.bootstrapServers())))) {
+            ConsoleOptions.builder(data)
+                .port(0)
+                .database(TestDatabases.url(TestDatabases.EMBEDDED), schema.schema())
+                .adminToken(ADMIN)
+                .hono(new ConsoleOptions.Hono(tenant, kafka.bootstrapServers()))
+                .build())) {
       assertThat(console.mqttUri()).as("no MQTT broker with Hono").isNull();
       ReportedState report =
           ReportedState.newBuilder()

@@ -26,20 +26,104 @@ class RolloutEngineTest {
     engine = new RolloutEngine(clock, fleet, fleet, fleet, fleet, fleet);
   }
 
-  private static RolloutSpec spec(String version, Map<String, String> selector) {
-    return new RolloutSpec(
-        null,
-        PIPELINE,
-        "vibration",
-        version,
-        selector,
-        null,
-        null,
-        null,
-        null,
-        60L,
-        new HealthGate(0, null, null),
-        null);
+  /**
+   * The spec the tests start from: vibration {@code version} on every gateway, 60 s gateway
+   * timeout, no health gate, the record's defaults for the rest; each test changes what it is
+   * about.
+   */
+  private static SpecFixture spec(String version) {
+    return new SpecFixture(version);
+  }
+
+  private static final class SpecFixture {
+    private final String version;
+    private Map<String, String> selector;
+    private List<Integer> waves;
+    private Double successThreshold;
+    private ErrorThreshold errorThreshold;
+    private Boolean rollbackOnHalt;
+    private long timeoutSeconds = 60;
+    private HealthGate healthGate = new HealthGate(0, null, null);
+    private Integer priority;
+
+    private SpecFixture(String version) {
+      this.version = version;
+    }
+
+    SpecFixture selector(Map<String, String> selector) {
+      this.selector = selector;
+      return this;
+    }
+
+    SpecFixture waves(Integer... cumulativePercent) {
+      this.waves = List.of(cumulativePercent);
+      return this;
+    }
+
+    SpecFixture thresholds(double success, ErrorThreshold errors) {
+      this.successThreshold = success;
+      this.errorThreshold = errors;
+      return this;
+    }
+
+    SpecFixture rollbackOnHalt(boolean rollback) {
+      this.rollbackOnHalt = rollback;
+      return this;
+    }
+
+    SpecFixture healthGate(HealthGate gate, long timeoutSeconds) {
+      this.healthGate = gate;
+      this.timeoutSeconds = timeoutSeconds;
+      return this;
+    }
+
+    SpecFixture priority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    RolloutSpec build() {
+      return new RolloutSpec(
+          null,
+          PIPELINE,
+          "vibration",
+          version,
+          selector,
+          waves,
+          successThreshold,
+          errorThreshold,
+          rollbackOnHalt,
+          timeoutSeconds,
+          healthGate,
+          priority);
+    }
+  }
+
+  /** {@code gateways} gateways of site a on version 1, and {@code spec} started by alice. */
+  private Rollout start(int gateways, RolloutSpec spec) {
+    fleet.addMany(gateways, SITE_A, "1");
+    return engine.create(spec, "alice");
+  }
+
+  /** The gateway of the first wave (the canary). */
+  private static String canary(Rollout rollout) {
+    return rollout.targets().iterator().next().gatewayId();
+  }
+
+  private static List<String> firstWave(Rollout rollout) {
+    return rollout.targets().stream().map(RolloutTarget::gatewayId).toList();
+  }
+
+  /** {@code gateway} reports an event of {@code kind} about the generation it was sent. */
+  private void event(Rollout rollout, String gateway, GatewayEventKind kind, String message) {
+    engine.onEvent(
+        GatewayEvent.newBuilder()
+            .setGatewayId(gateway)
+            .setGeneration(rollout.target(gateway).generation())
+            .setPipeline(PIPELINE)
+            .setKind(kind)
+            .setMessage(message)
+            .build());
   }
 
   @Test
@@ -47,7 +131,7 @@ class RolloutEngineTest {
     // GIVEN 200 gateways on version 1
     fleet.addMany(200, SITE_A, "1");
     // WHEN a rollout of version 2 starts
-    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
+    Rollout rollout = engine.create(spec("2").build(), "alice");
     // THEN only the canary (1% of 200 = 2) is reached, and waves follow as gateways confirm
     assertThat(fleet.reachedWith("2")).isEqualTo(2);
     fleet.confirmAll(null);
@@ -69,7 +153,7 @@ class RolloutEngineTest {
 
   @Test
   void everyWaveReachesAtLeastOneGateway() {
-    RolloutSpec spec = spec("2", Map.of());
+    RolloutSpec spec = spec("2").build();
     assertThat(List.of(0, 1, 2, 3).stream().map(w -> spec.cumulativeCount(w, 20)))
         .containsExactly(1, 2, 10, 20);
     assertThat(List.of(0, 1, 2, 3).stream().map(w -> spec.cumulativeCount(w, 3)))
@@ -79,9 +163,8 @@ class RolloutEngineTest {
 
   @Test
   void failingCanaryHaltsAndRollsBack() {
-    fleet.addMany(20, SITE_A, "1");
-    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
-    String canary = rollout.targets().iterator().next().gatewayId();
+    Rollout rollout = start(20, spec("2").build());
+    String canary = canary(rollout);
     // WHEN the canary refuses the version
     fleet.refuse(
         canary,
@@ -103,23 +186,8 @@ class RolloutEngineTest {
 
   @Test
   void haltWithoutRollbackLeavesGatewaysAlone() {
-    fleet.addMany(5, SITE_A, "1");
-    RolloutSpec noRollback =
-        new RolloutSpec(
-            null,
-            PIPELINE,
-            "vibration",
-            "2",
-            null,
-            null,
-            null,
-            null,
-            false,
-            60L,
-            new HealthGate(0, null, null),
-            null);
-    Rollout rollout = engine.create(noRollback, "alice");
-    String canary = rollout.targets().iterator().next().gatewayId();
+    Rollout rollout = start(5, spec("2").rollbackOnHalt(false).build());
+    String canary = canary(rollout);
     fleet.refuse(canary, "bad_signature: vibration 2 does not verify");
     engine.tick();
     assertThat(rollout.state()).isEqualTo(RolloutState.HALTED);
@@ -129,9 +197,8 @@ class RolloutEngineTest {
 
   @Test
   void stuckGatewayTimesOutAndCountsAsFailed() {
-    fleet.addMany(3, SITE_A, "1");
-    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
-    String canary = rollout.targets().iterator().next().gatewayId();
+    Rollout rollout = start(3, spec("2").build());
+    String canary = canary(rollout);
     // the gateway never answers: 59 s is not yet a timeout, 60 s is
     clock.advance(Duration.ofSeconds(59));
     engine.tick();
@@ -149,7 +216,7 @@ class RolloutEngineTest {
     fleet.addMany(3, SITE_A, "1");
     fleet.offline("gw-000");
     fleet.offline("gw-001");
-    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
+    Rollout rollout = engine.create(spec("2").build(), "alice");
     assertThat(rollout.targets()).extracting(RolloutTarget::gatewayId).containsExactly("gw-002");
     fleet.confirmAll(null);
     engine.tick(); // wave 2 reaches an offline one
@@ -168,21 +235,9 @@ class RolloutEngineTest {
       fleet.confirm(id, "1", stats(1000, 10, 2000).toBuilder().setModelVersion("1").build());
     }
     RolloutSpec gated =
-        new RolloutSpec(
-            null,
-            PIPELINE,
-            "vibration",
-            "2",
-            null,
-            null,
-            null,
-            null,
-            true,
-            600L,
-            new HealthGate(50, 0.02, 1.5),
-            null);
+        spec("2").rollbackOnHalt(true).healthGate(new HealthGate(50, 0.02, 1.5), 600).build();
     Rollout rollout = engine.create(gated, "alice");
-    String canary = rollout.targets().iterator().next().gatewayId();
+    String canary = canary(rollout);
     assertThat(rollout.target(canary).baseline().getErrors()).isEqualTo(10);
     // 20 runs are not enough to judge
     fleet.confirm(canary, "2", stats(20, 20, 2000).toBuilder().setModelVersion("2").build());
@@ -214,24 +269,16 @@ class RolloutEngineTest {
 
   @Test
   void errorThresholdByCountToleratesSomeFailures() {
-    fleet.addMany(10, SITE_A, "1");
-    RolloutSpec tolerant =
-        new RolloutSpec(
-            null,
-            PIPELINE,
-            "vibration",
-            "2",
-            null,
-            List.of(50, 100),
-            0.5,
-            new ErrorThreshold(2, -1.0),
-            true,
-            60L,
-            new HealthGate(0, null, null),
-            null);
-    Rollout rollout = engine.create(tolerant, "alice");
+    Rollout rollout =
+        start(
+            10,
+            spec("2")
+                .waves(50, 100)
+                .thresholds(0.5, new ErrorThreshold(2, -1.0))
+                .rollbackOnHalt(true)
+                .build());
     assertThat(fleet.reachedWith("2")).isEqualTo(5);
-    List<String> firstWave = rollout.targets().stream().map(RolloutTarget::gatewayId).toList();
+    List<String> firstWave = firstWave(rollout);
     fleet.refuse(firstWave.get(0), "load_failed: vibration 2 does not load");
     fleet.refuse(firstWave.get(1), "load_failed: vibration 2 does not load");
     for (String id : firstWave.subList(2, 5)) {
@@ -252,23 +299,15 @@ class RolloutEngineTest {
 
   @Test
   void waveBelowTheSuccessThresholdHalts() {
-    fleet.addMany(4, SITE_A, "1");
-    RolloutSpec strict =
-        new RolloutSpec(
-            null,
-            PIPELINE,
-            "vibration",
-            "2",
-            null,
-            List.of(50, 100),
-            1.0,
-            new ErrorThreshold(-1, -1.0),
-            false,
-            60L,
-            new HealthGate(0, null, null),
-            null);
-    Rollout rollout = engine.create(strict, "alice");
-    List<String> firstWave = rollout.targets().stream().map(RolloutTarget::gatewayId).toList();
+    Rollout rollout =
+        start(
+            4,
+            spec("2")
+                .waves(50, 100)
+                .thresholds(1.0, new ErrorThreshold(-1, -1.0))
+                .rollbackOnHalt(false)
+                .build());
+    List<String> firstWave = firstWave(rollout);
     fleet.confirm(firstWave.get(0), "2", null);
     fleet.refuse(firstWave.get(1), "platform_mismatch: vibration 2 is built for [linux-aarch64]");
     engine.tick();
@@ -279,17 +318,13 @@ class RolloutEngineTest {
 
   @Test
   void failureEventFailsTheGateway() {
-    fleet.addMany(3, SITE_A, "1");
-    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
-    String canary = rollout.targets().iterator().next().gatewayId();
-    engine.onEvent(
-        GatewayEvent.newBuilder()
-            .setGatewayId(canary)
-            .setGeneration(rollout.target(canary).generation())
-            .setPipeline(PIPELINE)
-            .setKind(GatewayEventKind.GATEWAY_EVENT_KIND_ROLLED_BACK)
-            .setMessage("error_rate: 40% of 50 runs failed")
-            .build());
+    Rollout rollout = start(3, spec("2").build());
+    String canary = canary(rollout);
+    event(
+        rollout,
+        canary,
+        GatewayEventKind.GATEWAY_EVENT_KIND_ROLLED_BACK,
+        "error_rate: 40% of 50 runs failed");
     engine.tick();
     assertThat(rollout.state()).isEqualTo(RolloutState.HALTED);
     assertThat(rollout.target(canary).reason())
@@ -298,18 +333,13 @@ class RolloutEngineTest {
 
   @Test
   void transientDownloadFailuresAreRetriedNotCounted() {
-    fleet.addMany(3, SITE_A, "1");
-    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
-    String canary = rollout.targets().iterator().next().gatewayId();
-    engine.onEvent(
-        GatewayEvent.newBuilder()
-            .setGatewayId(canary)
-            .setGeneration(rollout.target(canary).generation())
-            .setPipeline(PIPELINE)
-            .setKind(GatewayEventKind.GATEWAY_EVENT_KIND_FAILED)
-            .setMessage(
-                "download_failed: http://console/artifacts/x could not be fetched in 5 attempts")
-            .build());
+    Rollout rollout = start(3, spec("2").build());
+    String canary = canary(rollout);
+    event(
+        rollout,
+        canary,
+        GatewayEventKind.GATEWAY_EVENT_KIND_FAILED,
+        "download_failed: http://console/artifacts/x could not be fetched in 5 attempts");
     fleet.refuse(canary, "download_failed: fetching vibration 2 failed");
     engine.tick();
     assertThat(rollout.target(canary).status()).isEqualTo(TargetStatus.UPDATING);
@@ -320,11 +350,10 @@ class RolloutEngineTest {
 
   @Test
   void gatewayThatRollsBackAfterSucceedingFails() {
-    fleet.addMany(100, SITE_A, "1");
-    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
+    Rollout rollout = start(100, spec("2").build());
     fleet.confirmAll(null);
     engine.tick();
-    String canary = rollout.targets().iterator().next().gatewayId();
+    String canary = canary(rollout);
     assertThat(rollout.target(canary).status()).isEqualTo(TargetStatus.SUCCEEDED);
     fleet.confirm(canary, "1", null); // its own watch window rolled it back
     engine.tick();
@@ -335,8 +364,7 @@ class RolloutEngineTest {
 
   @Test
   void pauseStopsReachingMoreGatewaysUntilResumed() {
-    fleet.addMany(100, SITE_A, "1");
-    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
+    Rollout rollout = start(100, spec("2").build());
     engine.pause(rollout.id(), "bob");
     fleet.confirmAll(null);
     engine.tick();
@@ -353,8 +381,7 @@ class RolloutEngineTest {
 
   @Test
   void abortWithRollbackSendsReachedGatewaysBack() {
-    fleet.addMany(100, SITE_A, "1");
-    Rollout rollout = engine.create(spec("2", Map.of()), "alice");
+    Rollout rollout = start(100, spec("2").build());
     fleet.confirmAll(null);
     engine.tick();
     engine.abort(rollout.id(), "bob", true);
@@ -370,54 +397,15 @@ class RolloutEngineTest {
   void higherPriorityRolloutDrivesOverlappingGateways() {
     fleet.addMany(10, SITE_A, "1");
     fleet.add("gw-b", Map.of("site", "b"), "1");
-    RolloutSpec everywhere =
-        new RolloutSpec(
-            null,
-            PIPELINE,
-            "vibration",
-            "2",
-            null,
-            List.of(100),
-            null,
-            null,
-            null,
-            60L,
-            new HealthGate(0, null, null),
-            0);
+    RolloutSpec everywhere = spec("2").waves(100).priority(0).build();
     Rollout low = engine.create(everywhere, "alice");
     assertThat(fleet.reachedWith("2")).isEqualTo(11);
-    RolloutSpec siteA =
-        new RolloutSpec(
-            null,
-            PIPELINE,
-            "vibration",
-            "3",
-            SITE_A,
-            List.of(100),
-            null,
-            null,
-            null,
-            60L,
-            new HealthGate(0, null, null),
-            5);
+    RolloutSpec siteA = spec("3").selector(SITE_A).waves(100).priority(5).build();
     Rollout high = engine.create(siteA, "alice");
     assertThat(fleet.reachedWith("3")).isEqualTo(10);
     assertThat(low.count(TargetStatus.SUPERSEDED)).isEqualTo(10);
     // a lower priority rollout created while the higher one runs reaches none of its gateways
-    RolloutSpec lowLater =
-        new RolloutSpec(
-            null,
-            PIPELINE,
-            "vibration",
-            "1",
-            SITE_A,
-            List.of(100),
-            null,
-            null,
-            null,
-            60L,
-            new HealthGate(0, null, null),
-            -1);
+    RolloutSpec lowLater = spec("1").selector(SITE_A).waves(100).priority(-1).build();
     Rollout later = engine.create(lowLater, "alice");
     assertThat(later.targets()).isEmpty();
     fleet.confirmAll(null);
@@ -433,8 +421,7 @@ class RolloutEngineTest {
 
   @Test
   void gatewaysThatJoinLaterAreIncluded() {
-    fleet.addMany(10, SITE_A, "1");
-    Rollout rollout = engine.create(spec("2", SITE_A), "alice");
+    Rollout rollout = start(10, spec("2").selector(SITE_A).build());
     fleet.add("gw-new", SITE_A, "1");
     fleet.add("gw-other", Map.of("site", "b"), "1");
     for (int i = 0; i < 6; i++) {
@@ -453,7 +440,7 @@ class RolloutEngineTest {
 
   @Test
   void rolloutWithNoGatewaysWaitsForThem() {
-    Rollout rollout = engine.create(spec("2", SITE_A), "alice");
+    Rollout rollout = engine.create(spec("2").selector(SITE_A).build(), "alice");
     engine.tick();
     assertThat(rollout.state()).isEqualTo(RolloutState.RUNNING);
     fleet.add("gw-1", SITE_A, "1");
@@ -463,40 +450,11 @@ class RolloutEngineTest {
 
   @Test
   void unknownVersionAndBadSpecAreRefused() {
-    assertThatThrownBy(() -> engine.create(spec("9", Map.of()), "alice"))
+    assertThatThrownBy(() -> engine.create(spec("9").build(), "alice"))
         .isInstanceOf(RolloutException.class)
         .hasMessage("Model vibration version 9 is not registered");
-    assertThatThrownBy(
-            () ->
-                new RolloutSpec(
-                    null,
-                    PIPELINE,
-                    "m",
-                    "2",
-                    null,
-                    List.of(10, 5, 100),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null))
-        .hasMessageContaining("ascending");
-    assertThatThrownBy(
-            () ->
-                new RolloutSpec(
-                    null,
-                    PIPELINE,
-                    "m",
-                    "2",
-                    null,
-                    List.of(10, 50),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null))
+    assertThatThrownBy(() -> spec("2").waves(10, 5, 100).build()).hasMessageContaining("ascending");
+    assertThatThrownBy(() -> spec("2").waves(10, 50).build())
         .hasMessageContaining("last wave must be 100");
     assertThatThrownBy(() -> engine.pause(42, "bob")).hasMessage("No rollout 42");
   }

@@ -2,6 +2,7 @@ package io.isthmus.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.isthmus.protocol.units.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A YAML mapping node with its key path, read by typed accessors that fail with a {@link
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  * the keys it knows ({@link #allowOnly}), so a typo stops start-up instead of being ignored.
  */
 final class ConfigNode {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(us|ms|s|m|h)");
 
   private final JsonNode node;
   private final String path;
@@ -176,7 +174,10 @@ final class ConfigNode {
     return value.booleanValue();
   }
 
-  /** A duration: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 100us}, or a number of ms. */
+  /**
+   * A duration as {@link Durations} reads it ({@code 250ms}, {@code 5s}, {@code 2m}), or a number
+   * of ms.
+   */
   Duration duration(String key, Duration fallback) {
     log.read(path(key), "duration", KeyLog.duration(fallback), null);
     JsonNode value = node.get(key);
@@ -186,19 +187,12 @@ final class ConfigNode {
     if (value.isIntegralNumber() && value.longValue() >= 0) {
       return Duration.ofMillis(value.longValue());
     }
-    Matcher m = DURATION.matcher(value.isTextual() ? value.asText().trim() : "");
-    if (!m.matches()) {
+    try {
+      return Durations.parse(value.isTextual() ? value.asText() : "");
+    } catch (IllegalArgumentException e) {
       throw new ConfigException(
           path(key), describe(value) + " is not a duration (like 250ms, 5s, 2m)");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "us" -> Duration.ofNanos(n * 1000);
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
   }
 
   /** One of the keys of {@code choices} (compared as written), or {@code fallback} when absent. */

@@ -1,5 +1,7 @@
 package io.isthmus.agent.outbox;
 
+import io.isthmus.protocol.delivery.Deduplicator;
+import io.isthmus.protocol.delivery.IdempotencyKey;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.isthmus.agent.outbox;
 
+import io.isthmus.protocol.delivery.IdempotencyKey;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

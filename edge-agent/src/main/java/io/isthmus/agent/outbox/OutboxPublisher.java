@@ -5,6 +5,8 @@ import io.isthmus.agent.ingest.MqttConnection;
 import io.isthmus.agent.pipeline.ResultSink;
 import io.isthmus.agent.pipeline.SensorEventDecoder;
 import io.isthmus.protocol.ProtocolException;
+import io.isthmus.protocol.delivery.Deduplicator;
+import io.isthmus.protocol.delivery.IdempotencyKey;
 import io.isthmus.protocol.json.InferenceResultJson;
 import io.isthmus.protocol.mqtt.GatewayChannel;
 import io.isthmus.protocol.mqtt.MqttTopics;

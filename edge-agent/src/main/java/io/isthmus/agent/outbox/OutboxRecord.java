@@ -1,5 +1,7 @@
 package io.isthmus.agent.outbox;
 
+import io.isthmus.protocol.delivery.IdempotencyKey;
+
 /**
  * One record read back from the outbox.
  *

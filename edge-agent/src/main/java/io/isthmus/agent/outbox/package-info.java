@@ -3,7 +3,7 @@
  * cloud. Entry points: {@link io.isthmus.agent.outbox.Outbox} (open, append, poll, ack, rewind,
  * close) configured by {@link io.isthmus.agent.outbox.OutboxOptions}, {@link
  * io.isthmus.agent.outbox.OutboxMetrics} for Micrometer, and the consumer-side {@link
- * io.isthmus.agent.outbox.Deduplicator}. See README.md beside this package for the file format and
- * the guarantees.
+ * io.isthmus.protocol.delivery.Deduplicator}. See README.md beside this package for the file format
+ * and the guarantees.
  */
 package io.isthmus.agent.outbox;

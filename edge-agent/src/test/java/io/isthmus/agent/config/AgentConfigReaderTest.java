@@ -8,6 +8,7 @@ import io.isthmus.agent.config.PipelineConfig.Overload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,6 +88,30 @@ class AgentConfigReaderTest {
                     "gateway: {labels: {site: {a: 1}}}\n" + MINIMAL, Path.of("/")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("gateway.labels.site");
+  }
+
+  @Test
+  void durationsTakeEveryUnitSpacesDecimalsIsoAndBareMillis() {
+    Function<String, Duration> expiry =
+        text ->
+            AgentConfigReader.parse(
+                    "mqtt: {uri: 'tcp://b:1883', session: persistent, sessionExpiry: "
+                        + text
+                        + "}\n"
+                        + MINIMAL,
+                    Path.of("."))
+                .mqtt()
+                .sessionExpiry();
+    assertThat(expiry.apply("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(expiry.apply("'90 s'")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(expiry.apply("1.5m")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(expiry.apply("PT1M")).isEqualTo(Duration.ofMinutes(1));
+    assertThat(expiry.apply("120000")).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> expiry.apply("'-5s'"))
+        .hasMessage(
+            "config error at mqtt.sessionExpiry: \"-5s\" is not a duration (like 250ms, 5s, 2m)");
+    assertThatThrownBy(() -> expiry.apply("99999999999999999999s"))
+        .hasMessageStartingWith("config error at mqtt.sessionExpiry: ");
   }
 
   @Test

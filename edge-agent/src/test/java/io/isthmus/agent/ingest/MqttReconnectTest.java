@@ -2,7 +2,7 @@ package io.isthmus.agent.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isthmus.agent.broker.EmbeddedBroker;
+import io.isthmus.protocol.broker.EmbeddedBroker;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;

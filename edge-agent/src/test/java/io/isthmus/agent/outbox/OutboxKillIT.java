@@ -2,6 +2,8 @@ package io.isthmus.agent.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.isthmus.protocol.delivery.Deduplicator;
+import io.isthmus.protocol.delivery.IdempotencyKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

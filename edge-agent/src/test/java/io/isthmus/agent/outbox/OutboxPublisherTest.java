@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.isthmus.agent.ingest.MessageHandler;
 import io.isthmus.agent.ingest.MqttConnection;
 import io.isthmus.agent.pipeline.SensorEventDecoder;
+import io.isthmus.protocol.delivery.Deduplicator;
+import io.isthmus.protocol.delivery.IdempotencyKey;
 import io.isthmus.protocol.json.InferenceResultJson;
 import io.isthmus.protocol.v1.InferenceResult;
 import io.vertx.core.Future;

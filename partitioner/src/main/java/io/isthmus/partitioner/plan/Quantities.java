@@ -1,5 +1,6 @@
 package io.isthmus.partitioner.plan;
 
+import io.isthmus.protocol.units.Durations;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -10,7 +11,6 @@ public final class Quantities {
   private static final Pattern NUMBER_UNIT = Pattern.compile("(\\d+(?:\\.\\d+)?)([a-z]+)");
   private static final Map<String, Double> BITS_PER_SECOND =
       Map.of("kbit", 1e3, "mbit", 1e6, "gbit", 1e9);
-  private static final Map<String, Double> MILLIS = Map.of("ms", 1.0, "s", 1000.0);
   private static final Map<String, Double> BYTES =
       Map.of("b", 1.0, "kb", 1024.0, "mb", 1024.0 * 1024, "gb", 1024.0 * 1024 * 1024);
 
@@ -21,9 +21,12 @@ public final class Quantities {
     return parse(text, BITS_PER_SECOND, "a bandwidth", "20mbit");
   }
 
-  /** {@code 40ms} or {@code 0.5s} as milliseconds. */
+  /**
+   * {@code 40ms} or {@code 0.5s} as milliseconds: a number and a unit, or ISO-8601, as {@link
+   * Durations} reads them.
+   */
   public static double millis(String text) {
-    return parse(text, MILLIS, "a duration", "40ms");
+    return Durations.parse(text).toNanos() / 1e6;
   }
 
   /** {@code 256mb} as bytes; units b, kb, mb, gb (powers of 1024). */

@@ -1,4 +1,4 @@
-package io.isthmus.agent.broker;
+package io.isthmus.protocol.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,6 +36,15 @@ class EmbeddedBrokerTest {
       assertThat(connack(broker.port())).isEqualTo(new byte[] {0x20, 0x02, 0x00, 0x00});
     }
     assertThat(listing(Path.of(""))).isEqualTo(before);
+  }
+
+  @Test
+  void aBrokerOnEveryInterfaceIsReachedOnLoopback() throws IOException {
+    try (EmbeddedBroker broker = EmbeddedBroker.start("0.0.0.0", 0)) {
+      assertThat(broker.host()).isEqualTo("0.0.0.0");
+      assertThat(broker.uri()).isEqualTo("tcp://127.0.0.1:" + broker.port());
+      assertThat(connack(broker.port())).isEqualTo(new byte[] {0x20, 0x02, 0x00, 0x00});
+    }
   }
 
   @Test

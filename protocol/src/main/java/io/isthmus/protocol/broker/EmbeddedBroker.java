@@ -1,4 +1,4 @@
-package io.isthmus.agent.broker;
+package io.isthmus.protocol.broker;
 
 import io.moquette.BrokerConstants;
 import io.moquette.broker.Server;
@@ -14,8 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-process Moquette MQTT 3.1.1 broker, the agent's zero-setup default: anonymous, in-memory
- * (nothing is written to disk), telemetry off, plain TCP on one port.
+ * An in-process Moquette MQTT 3.1.1 broker, the zero-setup default of the agent and the console:
+ * anonymous, in-memory (nothing is written to disk), telemetry off, plain TCP on one port.
+ *
+ * <p>Moquette is an optional dependency of this module: a module that starts a broker declares
+ * {@code io.moquette:moquette-broker} itself.
  *
  * <pre>{@code
  * try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 1883)) {
@@ -75,7 +78,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     config.setProperty(BrokerConstants.NETTY_SO_REUSEADDR_PROPERTY_NAME, "true");
     // Netty 4.1.133's MQTT decoder rejects a message that arrives in more than one read when it
     // checks the size limit (netty/netty#16812): vibration windows of ~5 KB would be dropped with
-    // TooLongFrameException. No limit here; the agent enforces its own payload limit per pipeline.
+    // TooLongFrameException. No limit here; the agent enforces its own payload limit per pipeline,
+    // and the console's desired states and reports are small.
     config.setProperty(
         BrokerConstants.NETTY_MAX_BYTES_PROPERTY_NAME, Integer.toString(Integer.MAX_VALUE));
     Server server = new Server();
@@ -127,9 +131,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     return port;
   }
 
-  /** {@code tcp://host:port}, for {@code MqttOptions.builder(String)}. */
+  /**
+   * {@code tcp://host:port} to connect to, for {@code MqttOptions.builder(String)}; a broker
+   * listening on every interface ({@code 0.0.0.0}) is reached at {@code 127.0.0.1}.
+   */
   public String uri() {
-    return "tcp://" + host + ":" + port;
+    return "tcp://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + port;
   }
 
   /** Stops the broker, dropping every client connection; idempotent. */

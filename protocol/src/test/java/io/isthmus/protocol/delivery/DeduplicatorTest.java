@@ -1,4 +1,4 @@
-package io.isthmus.agent.outbox;
+package io.isthmus.protocol.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.isthmus.agent.outbox;
+package io.isthmus.protocol.delivery;
 
 import java.util.Objects;
 
