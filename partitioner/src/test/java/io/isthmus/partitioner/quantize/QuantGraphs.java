@@ -62,6 +62,54 @@ final class QuantGraphs {
             .build());
   }
 
+  /**
+   * A residual CNN block with a detector-style head: {@code x[1,4,8,8] -> C1(Conv 3x3) -> c1 ->
+   * R1(Relu) -> r1 -> P(MaxPool 2x2) -> p -> C2(Conv 1x1) -> c2 -> A(Add c2 + p) -> a -> R2(Relu)
+   * -> r2 -> S(Div by 2) -> s -> H(Conv 1x1) -> h -> T(Transpose) -> y[1,4,4,6]}.
+   */
+  static ModelProto residualBlock() {
+    SplittableRandom random = new SplittableRandom(11);
+    return TestGraphs.model(
+        GraphProto.newBuilder()
+            .setName("residual")
+            .addInput(input("x", DataType.FLOAT, 1, 4, 8, 8))
+            .addInitializer(tensor("w1", random, 8, 4, 3, 3))
+            .addInitializer(tensor("w2", random, 8, 8, 1, 1))
+            .addInitializer(tensor("w3", random, 6, 8, 1, 1))
+            .addInitializer(tensor("b3", random, 6))
+            .addInitializer(TestGraphs.floats("two", 2f))
+            .addNode(
+                node("Conv", "C1", List.of("x", "w1"), "c1").toBuilder()
+                    .addAttribute(ints("pads", 1, 1, 1, 1))
+                    .build())
+            .addNode(node("Relu", "R1", List.of("c1"), "r1"))
+            .addNode(
+                node("MaxPool", "P", List.of("r1"), "p").toBuilder()
+                    .addAttribute(ints("kernel_shape", 2, 2))
+                    .addAttribute(ints("strides", 2, 2))
+                    .build())
+            .addNode(node("Conv", "C2", List.of("p", "w2"), "c2"))
+            .addNode(node("Add", "A", List.of("c2", "p"), "a"))
+            .addNode(node("Relu", "R2", List.of("a"), "r2"))
+            .addNode(node("Div", "S", List.of("r2", "two"), "s"))
+            .addNode(node("Conv", "H", List.of("s", "w3", "b3"), "h"))
+            .addNode(
+                node("Transpose", "T", List.of("h"), "y").toBuilder()
+                    .addAttribute(ints("perm", 0, 2, 3, 1))
+                    .build())
+            .addOutput(input("y", DataType.FLOAT, 1, 4, 4, 6))
+            .build());
+  }
+
+  private static AttributeProto ints(String name, long... values) {
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long v : values) {
+      a.addInts(v);
+    }
+    return a.build();
+  }
+
   static TensorProto tensor(String name, SplittableRandom random, long... dims) {
     TensorProto.Builder t =
         TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE);
