@@ -23,8 +23,8 @@ import java.util.function.IntPredicate;
  * <ul>
  *   <li>ops with an integer kernel ({@link #INTEGER_KERNELS}: QLinearAdd, QLinearMul,
  *       QLinearConcat, QLinearAveragePool, QLinearGlobalAveragePool, QLinearSigmoid,
- *       QLinearLeakyRelu) join when one of their inputs is already int8, with every input and the
- *       output quantized;
+ *       QLinearLeakyRelu) join when one of their inputs is already int8 and their output goes on to
+ *       an int8 reader (or one that may join), with every input and the output quantized;
  *   <li>ops that only move values ({@link #PASS_THROUGH}) join when their input is int8; their
  *       output reuses the input's scale and zero point, which is what lets ONNX Runtime drop the
  *       pair around them and run them on int8;
@@ -136,7 +136,7 @@ final class FusionPlacement {
     }
     List<String> inputs =
         node.getOpType().equals("Concat") ? node.getInputList() : dataInputs(node);
-    if (inputs.stream().noneMatch(this::isInt8)) {
+    if (inputs.stream().noneMatch(this::isInt8) || !feedsInt8(out)) {
       return false;
     }
     for (String t : inputs) {
@@ -166,6 +166,23 @@ final class FusionPlacement {
       sameScaleAs.put(out, in);
     }
     return true;
+  }
+
+  /**
+   * Whether something reads {@code out} (or the Relu or Clip after it) in int8 or may join: an
+   * integer kernel whose output only goes on to float ops would add a conversion for nothing.
+   */
+  private boolean feedsInt8(String out) {
+    List<NodeProto> readers = consumers.getOrDefault(out, List.of());
+    if (readers.size() == 1 && isFoldable(readers.get(0))) {
+      return feedsInt8(readers.get(0).getOutput(0));
+    }
+    return isInt8(out)
+        || readers.stream()
+            .anyMatch(
+                r ->
+                    INTEGER_KERNELS.contains(r.getOpType())
+                        || PASS_THROUGH.contains(r.getOpType()));
   }
 
   /** The activation inputs of an integer-kernel node (Clip-like attributes aside). */
