@@ -47,9 +47,7 @@ final class QuantGraphs {
   static ModelProto convBatchNorm() {
     SplittableRandom random = new SplittableRandom(5);
     return TestGraphs.model(
-        GraphProto.newBuilder()
-            .setName("conv_bn")
-            .addInput(input("x", DataType.FLOAT, 1, 2, 4, 4))
+        withInputX("conv_bn", 1, 2, 4, 4)
             .addInitializer(tensor("w", random, 3, 2, 1, 1))
             .addInitializer(tensor("scale", random, 3))
             .addInitializer(tensor("bias", random, 3))
@@ -70,14 +68,14 @@ final class QuantGraphs {
   static ModelProto residualBlock() {
     SplittableRandom random = new SplittableRandom(11);
     return TestGraphs.model(
-        GraphProto.newBuilder()
-            .setName("residual")
-            .addInput(input("x", DataType.FLOAT, 1, 4, 8, 8))
-            .addInitializer(tensor("w1", random, 8, 4, 3, 3))
-            .addInitializer(tensor("w2", random, 8, 8, 1, 1))
-            .addInitializer(tensor("w3", random, 6, 8, 1, 1))
-            .addInitializer(tensor("b3", random, 6))
-            .addInitializer(TestGraphs.floats("two", 2f))
+        withInputX("residual", 1, 4, 8, 8)
+            .addAllInitializer(
+                List.of(
+                    tensor("w1", random, 8, 4, 3, 3),
+                    tensor("w2", random, 8, 8, 1, 1),
+                    tensor("w3", random, 6, 8, 1, 1),
+                    tensor("b3", random, 6),
+                    TestGraphs.floats("two", 2f)))
             .addNode(
                 node("Conv", "C1", List.of("x", "w1"), "c1").toBuilder()
                     .addAttribute(ints("pads", 1, 1, 1, 1))
@@ -99,6 +97,11 @@ final class QuantGraphs {
                     .build())
             .addOutput(input("y", DataType.FLOAT, 1, 4, 4, 6))
             .build());
+  }
+
+  /** A graph named {@code name} with one float input {@code x} of shape {@code dims}. */
+  private static GraphProto.Builder withInputX(String name, long... dims) {
+    return GraphProto.newBuilder().setName(name).addInput(input("x", DataType.FLOAT, dims));
   }
 
   private static AttributeProto ints(String name, long... values) {
