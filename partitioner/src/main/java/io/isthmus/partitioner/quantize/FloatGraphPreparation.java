@@ -202,8 +202,8 @@ final class FloatGraphPreparation {
   private static NodeProto clip(GraphEdit edit, NodeProto hardSigmoid, long opset) {
     NodeProto.Builder clip = hardSigmoid.toBuilder().setOpType("Clip").clearAttribute();
     if (opset < 11) {
-      return clip.addAttribute(floatAttribute("min", 0f))
-          .addAttribute(floatAttribute("max", 1f))
+      return clip.addAttribute(GraphEdit.floatAttribute("min", 0f))
+          .addAttribute(GraphEdit.floatAttribute("max", 1f))
           .build();
     }
     String base = hardSigmoid.getName();
@@ -214,14 +214,6 @@ final class FloatGraphPreparation {
         edit.addInitializer(
             Tensors.float32(edit.fresh(base + "_max"), new long[0], new float[] {1f}));
     return clip.addInput(lo).addInput(hi).build();
-  }
-
-  private static AttributeProto floatAttribute(String name, float value) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeProto.AttributeType.FLOAT)
-        .setF(value)
-        .build();
   }
 
   /** The Conv with {@code bn} folded in, or null when a parameter is not a float constant. */

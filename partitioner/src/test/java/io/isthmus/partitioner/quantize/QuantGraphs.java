@@ -6,6 +6,7 @@ import static io.isthmus.partitioner.testing.TestGraphs.node;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.isthmus.partitioner.testing.TestGraphs;
@@ -58,6 +59,27 @@ final class QuantGraphs {
                 node("BatchNormalization", "B", List.of("c", "scale", "bias", "mean", "var"), "y"))
             .addOutput(input("y", DataType.FLOAT, 1, 3, 4, 4))
             .build());
+  }
+
+  /**
+   * A squeeze-excitation gate and a division: {@code x[1,2,4,4] -> C(Conv w[3,2,1,1], b) -> c ->
+   * G(HardSigmoid alpha 3, beta 0.4) -> g -> D(Div by 4) -> y[1,3,4,4]}.
+   */
+  static ModelProto hardSigmoidGate() {
+    List<TensorProto> constants =
+        List.of(
+            tensor("w", new SplittableRandom(13), 3, 2, 1, 1),
+            tensor("b", new SplittableRandom(14), 3),
+            TestGraphs.floats("four", 4f));
+    NodeProto gate =
+        node("HardSigmoid", "G", List.of("c"), "g").toBuilder()
+            .addAttribute(GraphEdit.floatAttribute("alpha", 3f))
+            .addAttribute(GraphEdit.floatAttribute("beta", 0.4f))
+            .build();
+    GraphProto.Builder graph = withInputX("gate", 1, 2, 4, 4).addAllInitializer(constants);
+    graph.addNode(node("Conv", "C", List.of("x", "w", "b"), "c")).addNode(gate);
+    graph.addNode(node("Div", "D", List.of("g", "four"), "y"));
+    return TestGraphs.model(graph.addOutput(input("y", DataType.FLOAT, 1, 3, 4, 4)).build());
   }
 
   /**

@@ -124,6 +124,25 @@ class QuantizerTest {
   }
 
   @Test
+  void hardSigmoidAfterAConvBecomesAClipAndDivisionByAConstantAProduct() throws Exception {
+    ModelProto model = QuantGraphs.hardSigmoidGate();
+    ModelProto prepared = FloatGraphPreparation.prepare(model);
+    // ONNX Runtime has integer kernels for Conv (with the Clip folded into its QuantizeLinear) and
+    // Mul, none for HardSigmoid or Div; the nodes keep their names
+    assertThat(prepared.getGraph().getNodeList())
+        .extracting(n -> n.getName() + ":" + n.getOpType())
+        .containsExactly("C:Conv", "G:Clip", "D:Mul");
+    List<Map<String, TensorData>> inputs =
+        CalibrationInputs.synthetic(
+            CalibrationInputs.inputs(model.getGraph()), InputShapes.NONE, 4, 3);
+    List<Map<String, TensorData>> expected = run(model, inputs);
+    assertThat(Agreement.relativeError(expected, run(prepared, inputs))).isLessThan(1e-6);
+    // the gate saturates on some inputs, so the Clip's bounds are exercised
+    double[] y = expected.get(0).get("y").values();
+    assertThat(y).contains(0.0).contains(0.25);
+  }
+
+  @Test
   void symmetricWeightScalesAreTheLargestMagnitudeOver127() {
     QuantParams p =
         QuantParams.symmetricWeights(new float[] {0.5f, -2.54f, 1f, 0.1f}, new long[] {2, 2}, 0);
