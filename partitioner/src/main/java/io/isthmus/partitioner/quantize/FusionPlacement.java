@@ -23,8 +23,9 @@ import java.util.function.IntPredicate;
  * <ul>
  *   <li>ops with an integer kernel ({@link #INTEGER_KERNELS}: QLinearAdd, QLinearMul,
  *       QLinearConcat, QLinearAveragePool, QLinearGlobalAveragePool, QLinearSigmoid,
- *       QLinearLeakyRelu) join when one of their inputs is already int8 and their output goes on to
- *       an int8 reader (or one that may join), with every input and the output quantized;
+ *       QLinearLeakyRelu) join when one of their inputs is already int8, their output goes on to an
+ *       int8 reader (or one that may join) and any constant they read is a scalar, with every input
+ *       and the output quantized;
  *   <li>ops that only move values ({@link #PASS_THROUGH}) join when their input is int8; their
  *       output reuses the input's scale and zero point, which is what lets ONNX Runtime drop the
  *       pair around them and run them on int8;
@@ -136,7 +137,7 @@ final class FusionPlacement {
     }
     List<String> inputs =
         node.getOpType().equals("Concat") ? node.getInputList() : dataInputs(node);
-    if (inputs.stream().noneMatch(this::isInt8) || !feedsInt8(out)) {
+    if (inputs.stream().noneMatch(this::isInt8) || !feedsInt8(out) || hasVectorConstant(node)) {
       return false;
     }
     for (String t : inputs) {
@@ -166,6 +167,24 @@ final class FusionPlacement {
       sameScaleAs.put(out, in);
     }
     return true;
+  }
+
+  /**
+   * Whether an Add or Mul takes a constant of more than one value (a transformer's bias vector):
+   * the integer kernels hold a constant with one scale for all its values, which rounds small
+   * biases next to large ones away.
+   */
+  private boolean hasVectorConstant(NodeProto node) {
+    if (node.getOpType().equals("Concat")) {
+      return false;
+    }
+    for (String t : node.getInputList()) {
+      TensorProto c = initializers.get(t);
+      if (c != null && Tensors.floats(c).length > 1) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

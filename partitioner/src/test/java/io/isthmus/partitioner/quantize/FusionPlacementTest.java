@@ -82,6 +82,24 @@ class FusionPlacementTest {
     assertThat(optimized.activationConversions()).isGreaterThan(2);
   }
 
+  @Test
+  void anAddOfABiasVectorStaysFloatAndAResidualAddJoins() throws Exception {
+    // GIVEN
+    ModelProto model = QuantGraphs.biasAndResidual();
+    List<Map<String, TensorData>> inputs =
+        CalibrationInputs.synthetic(
+            CalibrationInputs.inputs(model.getGraph()), InputShapes.NONE, 4, 0);
+
+    // WHEN
+    QuantizationPlan plan =
+        Quantizer.prepare(model, QuantizeOptions.defaults().withMode(Mode.STATIC), inputs).plan();
+
+    // THEN one uint8 scale for the whole bias would round its small entries away: B stays float;
+    // the residual S reads two activations and feeds a MatMul, so it joins
+    assertThat(plan.ids()).containsExactly("M1", "S", "M2");
+    assertThat(plan.activations()).containsExactlyInAnyOrder("x", "m", "b", "s");
+  }
+
   private static List<Map<String, TensorData>> run(ModelProto model) throws Exception {
     try (OrtRunner runner = OrtRunner.open(model.toByteArray(), "test", 1)) {
       List<Map<String, TensorData>> outputs = new java.util.ArrayList<>();

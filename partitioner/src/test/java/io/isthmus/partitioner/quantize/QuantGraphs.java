@@ -62,6 +62,24 @@ final class QuantGraphs {
   }
 
   /**
+   * A transformer-style bias and residual: {@code x[1,8] -> M1(MatMul w[8,8]) -> m -> B(Add m +
+   * bias[8]) -> b -> S(Add b + x) -> s -> M2(MatMul w2[8,4]) -> y[1,4]}.
+   */
+  static ModelProto biasAndResidual() {
+    List<TensorProto> constants =
+        List.of(
+            tensor("w", new SplittableRandom(17), 8, 8),
+            tensor("bias", new SplittableRandom(18), 8),
+            tensor("w2", new SplittableRandom(19), 8, 4));
+    GraphProto.Builder graph = withInputX("bias_residual", 1, 8).addAllInitializer(constants);
+    graph.addNode(node("MatMul", "M1", List.of("x", "w"), "m"));
+    graph.addNode(node("Add", "B", List.of("m", "bias"), "b"));
+    graph.addNode(node("Add", "S", List.of("b", "x"), "s"));
+    graph.addNode(node("MatMul", "M2", List.of("s", "w2"), "y"));
+    return TestGraphs.model(graph.addOutput(input("y", DataType.FLOAT, 1, 4)).build());
+  }
+
+  /**
    * A squeeze-excitation gate and a division: {@code x[1,2,4,4] -> C(Conv w[3,2,1,1], b) -> c ->
    * G(HardSigmoid alpha 3, beta 0.4) -> g -> D(Div by 4) -> y[1,3,4,4]}.
    */
