@@ -105,11 +105,15 @@ final class GraphEdit {
   }
 
   static AttributeProto intAttribute(String name, long value) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeProto.AttributeType.INT)
-        .setI(value)
-        .build();
+    return attribute(name, AttributeProto.AttributeType.INT).setI(value).build();
+  }
+
+  static AttributeProto floatAttribute(String name, float value) {
+    return attribute(name, AttributeProto.AttributeType.FLOAT).setF(value).build();
+  }
+
+  private static AttributeProto.Builder attribute(String name, AttributeProto.AttributeType type) {
+    return AttributeProto.newBuilder().setName(name).setType(type);
   }
 
   /** The int attribute {@code name} of {@code node}, or {@code fallback}. */

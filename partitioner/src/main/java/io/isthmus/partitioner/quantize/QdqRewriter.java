@@ -11,6 +11,7 @@ import io.isthmus.partitioner.quantize.QuantizeOptions.Mode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,8 @@ final class QdqRewriter {
   private final Map<String, String> dequantizedWeights = new HashMap<>();
   private final Map<String, QuantParams> weightParams = new HashMap<>();
   private final Map<String, String[]> dynamicInputs = new HashMap<>();
+  private final Map<QuantParams, String[]> sharedParams = new IdentityHashMap<>();
+  private final Map<Float, String> scalarConstants = new HashMap<>();
 
   private QdqRewriter(
       ModelProto model, QuantizeOptions options, Map<String, QuantParams> activationParams) {
@@ -138,8 +141,64 @@ final class QdqRewriter {
         }
       }
       case "Gather" -> quantizedGather(node);
-      default -> throw new IllegalStateException("Not quantizable: " + node.getOpType());
+      default -> out.add(withQuantizedConstants(node));
     }
+  }
+
+  /**
+   * {@code node} (an op joined for its integer kernel, see {@link FusionPlacement}) reading its
+   * float constants through a DequantizeLinear, as ONNX Runtime's QLinearAdd, QLinearMul and
+   * QLinearConcat need: a Concat's constants in the output's parameters, others in their own range.
+   * Pass-through ops keep their constants (shapes, axes).
+   */
+  private NodeProto withQuantizedConstants(NodeProto node) {
+    if (!FusionPlacement.INTEGER_KERNELS.contains(node.getOpType())) {
+      return node;
+    }
+    NodeProto.Builder b = node.toBuilder();
+    for (int i = 0; i < node.getInputCount(); i++) {
+      TensorProto c = edit.initializers.get(node.getInput(i));
+      if (c == null || !Tensors.isFloat(c)) {
+        continue;
+      }
+      float[] values = Tensors.floats(c);
+      QuantParams p;
+      if (node.getOpType().equals("Concat")) {
+        p = activationParams.get(node.getOutput(0));
+      } else if (values.length == 1 && scalarConstants.containsKey(values[0])) {
+        // one dequantized copy per value: hard-swish repeats the same + 3 and * 1/6 in every block
+        b.setInput(i, scalarConstants.get(values[0]));
+        continue;
+      } else {
+        float lo = 0;
+        float hi = 0;
+        for (float v : values) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+        p = QuantParams.activation(lo, hi, options.signedActivations());
+      }
+      if (p != null) {
+        String dq = dequantizedConstant(c, values, p);
+        b.setInput(i, dq);
+        if (values.length == 1 && !node.getOpType().equals("Concat")) {
+          scalarConstants.put(values[0], dq);
+        }
+      }
+    }
+    return b.build();
+  }
+
+  /** {@code c} stored in the activation type with {@code p}, behind a DequantizeLinear. */
+  private String dequantizedConstant(TensorProto c, float[] values, QuantParams p) {
+    long[] dims = Tensors.dims(c);
+    boolean signed = options.signedActivations();
+    byte[] q = p.quantizeActivation(values, signed);
+    String name = edit.fresh(c.getName() + "_quantized");
+    edit.addInitializer(signed ? Tensors.int8(name, dims, q) : Tensors.uint8(name, dims, q));
+    String dq = edit.fresh(c.getName() + "_dequantized");
+    out.add(dequantize(name, params(c.getName(), p, signed), dq, -1));
+    return dq;
   }
 
   /** {@code node} reading its weight through a DequantizeLinear, and its bias as int32. */
@@ -224,7 +283,7 @@ final class QdqRewriter {
         GraphEdit.node(
             "QuantizeLinear",
             qdqDomain,
-            edit.fresh(tensor + "_QuantizeLinear"),
+            edit.fresh(tensor + "_Q"),
             List.of(tensor, sz[0], sz[1]),
             List.of(q)));
     out.add(dequantize(q, sz, dq, -1));
@@ -232,8 +291,15 @@ final class QdqRewriter {
     originalNames.put(dq, tensor);
   }
 
-  /** Scale and zero-point initializers for {@code p}; returns their names. */
+  /**
+   * Scale and zero-point initializers for {@code p}; returns their names. Activations that share
+   * parameters (see {@link QuantizationPlan#sameScaleAs}) share the initializers too.
+   */
   private String[] params(String base, QuantParams p, boolean signed) {
+    String[] shared = sharedParams.get(p);
+    if (shared != null) {
+      return shared;
+    }
     String s =
         edit.addInitializer(
             Tensors.float32(edit.fresh(base + "_scale"), p.paramDims(), p.scales()));
@@ -241,7 +307,9 @@ final class QdqRewriter {
         edit.addInitializer(
             Tensors.zeroPoints(
                 edit.fresh(base + "_zero_point"), p.paramDims(), p.zeroPoints(), signed));
-    return new String[] {s, z};
+    String[] names = {s, z};
+    sharedParams.put(p, names);
+    return names;
   }
 
   private NodeProto dequantize(String q, String[] sz, String output, int axis) {
@@ -249,7 +317,7 @@ final class QdqRewriter {
         GraphEdit.node(
             "DequantizeLinear",
             qdqDomain,
-            edit.fresh(output + "_DequantizeLinear"),
+            edit.fresh(output + "_DQ"),
             List.of(q, sz[0], sz[1]),
             List.of(output));
     return axis < 0 ? n : n.toBuilder().addAttribute(GraphEdit.intAttribute("axis", axis)).build();

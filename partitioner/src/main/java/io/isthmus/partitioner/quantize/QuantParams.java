@@ -58,6 +58,20 @@ record QuantParams(float[] scales, int[] zeroPoints, int axis) {
     return q;
   }
 
+  /**
+   * {@code values} quantized with these per-tensor activation parameters, as uint8 or int8 bytes.
+   */
+  byte[] quantizeActivation(float[] values, boolean signed) {
+    int qmin = signed ? -128 : 0;
+    int qmax = signed ? 127 : 255;
+    byte[] q = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      long v = Math.round(values[i] / scales[0]) + zeroPoints[0];
+      q[i] = (byte) Math.max(qmin, Math.min(qmax, v));
+    }
+    return q;
+  }
+
   /** The number of elements between one index of {@code axis} and the next. */
   private static long stride(long[] dims, int axis) {
     long stride = 1;

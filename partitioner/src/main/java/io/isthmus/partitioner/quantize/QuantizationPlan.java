@@ -1,6 +1,7 @@
 package io.isthmus.partitioner.quantize;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.isthmus.partitioner.PartitionException;
@@ -9,24 +10,36 @@ import io.isthmus.partitioner.graph.NodeIds;
 import io.isthmus.partitioner.quantize.QuantizeOptions.Mode;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 
 /**
  * Which nodes of a (prepared) float model get quantized and, in static mode, which activation
  * tensors get a QuantizeLinear/DequantizeLinear pair. Conv, Gemm and MatMul nodes with a constant
  * float weight, Gather nodes over a constant float table, and in static mode MatMul nodes of two
- * activations (attention); nodes whose op type or id is excluded stay in float.
+ * activations (attention); in static mode also the nodes around them that ONNX Runtime can run on
+ * int8 (see {@link FusionPlacement}). Nodes whose op type or id is excluded stay in float.
  *
  * @param nodes indices into the graph's node list, in order
  * @param ids the node id (see {@link NodeIds}) of each of {@link #nodes}
  * @param activations float tensors to quantize (static mode), never a graph output
+ * @param sameScaleAs activations that reuse the scale and zero point of another one (the outputs of
+ *     pass-through ops such as MaxPool and Reshape, the zero padding of a Concat), to that one
+ * @param folded node outputs read by a Relu or Clip alone, to that activation's output, which
+ *     carries the pair instead
  */
-public record QuantizationPlan(List<Integer> nodes, List<String> ids, Set<String> activations) {
+public record QuantizationPlan(
+    List<Integer> nodes,
+    List<String> ids,
+    Set<String> activations,
+    Map<String, String> sameScaleAs,
+    Map<String, String> folded) {
   /** The op types the quantizer knows. */
   public static final Set<String> QUANTIZABLE_OPS = Set.of("Conv", "MatMul", "Gemm", "Gather");
 
@@ -36,57 +49,62 @@ public record QuantizationPlan(List<Integer> nodes, List<String> ids, Set<String
    * @throws PartitionException {@link Code#BAD_INPUT} when an excluded name is neither an op type
    *     nor a node id or name of the model
    */
-  public static QuantizationPlan of(GraphProto graph, QuantizeOptions options)
+  public static QuantizationPlan of(ModelProto model, QuantizeOptions options)
       throws PartitionException {
+    GraphProto graph = model.getGraph();
     List<String> allIds = NodeIds.of(graph);
     checkExcluded(graph, allIds, options.exclude());
     Map<String, TensorProto> initializers =
         graph.getInitializerList().stream()
             .collect(Collectors.toMap(TensorProto::getName, t -> t, (a, b) -> a));
-    Set<String> graphOutputs = new HashSet<>();
-    graph.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
-    List<Integer> nodes = new ArrayList<>();
     List<String> ids = new ArrayList<>();
-    Set<String> activations = new LinkedHashSet<>();
     boolean staticMode = options.mode() == Mode.STATIC;
+    FusionPlacement placement =
+        new FusionPlacement(graph, QdqRewriter.onnxOpset(model), initializers);
+    Set<Integer> targets = new TreeSet<>();
+    IntPredicate allowed =
+        i ->
+            !options.exclude().contains(graph.getNode(i).getOpType())
+                && !options.exclude().contains(allIds.get(i))
+                && !options.exclude().contains(graph.getNode(i).getName());
     for (int i = 0; i < graph.getNodeCount(); i++) {
       NodeProto node = graph.getNode(i);
-      if (options.exclude().contains(node.getOpType())
-          || options.exclude().contains(allIds.get(i))
-          || options.exclude().contains(node.getName())) {
+      if (!allowed.test(i)) {
         continue;
       }
       List<String> activationInputs = activationInputs(node, initializers, staticMode);
       if (activationInputs == null) {
         continue;
       }
-      nodes.add(i);
-      ids.add(allIds.get(i));
+      targets.add(i);
       if (staticMode && !node.getOpType().equals("Gather")) {
-        activationInputs.stream()
-            .filter(t -> !initializers.containsKey(t))
-            .forEach(activations::add);
-        if (!graphOutputs.contains(node.getOutput(0))) {
-          activations.add(node.getOutput(0));
-        }
+        placement.weighted(node, activationInputs);
       }
     }
-    return new QuantizationPlan(List.copyOf(nodes), List.copyOf(ids), activations);
+    if (staticMode && !targets.isEmpty()) {
+      placement.joinNeighbours(i -> allowed.test(i) && !targets.contains(i));
+      targets.addAll(placement.joined);
+    }
+    List<Integer> nodes = List.copyOf(targets);
+    nodes.forEach(i -> ids.add(allIds.get(i)));
+    Map<String, String> sameScale = new LinkedHashMap<>();
+    placement.sameScaleAs.keySet().forEach(t -> sameScale.put(t, placement.scaleSource(t)));
+    return new QuantizationPlan(
+        nodes,
+        List.copyOf(ids),
+        placement.activations,
+        Map.copyOf(sameScale),
+        Map.copyOf(placement.folded));
   }
 
   /** The plan restricted to the node at {@code position} in {@link #nodes} and its tensors. */
   public QuantizationPlan only(GraphProto graph, int position) {
-    NodeProto node = graph.getNode(nodes.get(position));
-    Set<String> own = new LinkedHashSet<>();
-    for (String t : node.getInputList()) {
-      if (activations.contains(t)) {
-        own.add(t);
-      }
-    }
-    if (activations.contains(node.getOutput(0))) {
-      own.add(node.getOutput(0));
-    }
-    return new QuantizationPlan(List.of(nodes.get(position)), List.of(ids.get(position)), own);
+    return new QuantizationPlan(
+        List.of(nodes.get(position)),
+        List.of(ids.get(position)),
+        own(graph.getNode(nodes.get(position))),
+        sameScaleAs,
+        folded);
   }
 
   /**
@@ -101,10 +119,27 @@ public record QuantizationPlan(List<Integer> nodes, List<String> ids, Set<String
       if (keep.contains(ids.get(p))) {
         kept.add(nodes.get(p));
         keptIds.add(ids.get(p));
-        own.addAll(only(graph, p).activations());
+        own.addAll(own(graph.getNode(nodes.get(p))));
       }
     }
-    return new QuantizationPlan(List.copyOf(kept), List.copyOf(keptIds), own);
+    return new QuantizationPlan(List.copyOf(kept), List.copyOf(keptIds), own, sameScaleAs, folded);
+  }
+
+  /** The activations around {@code node}: its quantized inputs and outputs. */
+  private Set<String> own(NodeProto node) {
+    Set<String> own = new LinkedHashSet<>();
+    for (String t : node.getInputList()) {
+      if (activations.contains(t)) {
+        own.add(t);
+      }
+    }
+    for (String t : node.getOutputList()) {
+      String carrier = folded.getOrDefault(t, t);
+      if (activations.contains(carrier)) {
+        own.add(carrier);
+      }
+    }
+    return own;
   }
 
   /**

@@ -6,8 +6,10 @@ import io.isthmus.partitioner.PartitionException.Code;
 import io.isthmus.partitioner.quantize.QuantizeOptions.Mode;
 import io.isthmus.partitioner.runtime.TensorData;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Post-training int8 quantization of a float ONNX model: {@link OpsetUpgrade} (opset 9 models) and
@@ -44,7 +46,7 @@ public final class Quantizer {
       ModelProto model, QuantizeOptions options, List<Map<String, TensorData>> calibration)
       throws PartitionException {
     ModelProto prepared = FloatGraphPreparation.prepare(OpsetUpgrade.toOpset10(model));
-    QuantizationPlan plan = QuantizationPlan.of(prepared.getGraph(), options);
+    QuantizationPlan plan = QuantizationPlan.of(prepared, options);
     if (plan.nodes().isEmpty()) {
       throw new PartitionException(
           Code.BAD_INPUT,
@@ -57,16 +59,22 @@ public final class Quantizer {
         throw new PartitionException(
             Code.BAD_INPUT, "Static quantization needs at least one calibration input set.");
       }
+      // tensors that reuse another one's parameters need no range of their own
+      Set<String> calibrated = new LinkedHashSet<>(plan.activations());
+      calibrated.removeAll(plan.sameScaleAs().keySet());
       Map<String, ActivationRange> ranges =
           Calibrator.ranges(
-              prepared,
-              plan.activations(),
-              calibration,
-              options.calibration(),
-              options.percentile());
+              prepared, calibrated, calibration, options.calibration(), options.percentile());
       ranges.forEach(
           (t, r) ->
               params.put(t, QuantParams.activation(r.min(), r.max(), options.signedActivations())));
+      plan.sameScaleAs()
+          .forEach(
+              (t, source) -> {
+                if (params.containsKey(source)) {
+                  params.put(t, params.get(source));
+                }
+              });
     }
     return new Quantizer(prepared, options, plan, params);
   }
@@ -87,7 +95,7 @@ public final class Quantizer {
   }
 
   /** The model with only the plan's nodes whose ids are in {@code nodeIds} quantized. */
-  public ModelProto quantizeOnly(java.util.Set<String> nodeIds) {
+  public ModelProto quantizeOnly(Set<String> nodeIds) {
     return QdqRewriter.rewrite(
         prepared, plan.restrictedTo(prepared.getGraph(), nodeIds), options, activationParams);
   }

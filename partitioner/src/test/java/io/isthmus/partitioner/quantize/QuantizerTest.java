@@ -27,11 +27,13 @@ class QuantizerTest {
     ModelProto quantized = quantizer.quantize();
 
     assertThat(quantizer.plan().ids()).containsExactly("MM", "G");
-    // x, m (MatMul output) and r (Gemm input); y is a graph output and stays float
-    assertThat(quantizer.plan().activations()).containsExactly("x", "m", "r");
-    assertThat(ops(quantized, "QuantizeLinear")).hasSize(3);
-    // 3 activations, 2 weights and the Gemm bias
-    assertThat(ops(quantized, "DequantizeLinear")).hasSize(6);
+    // x and r (Gemm input); the MatMul's output m goes to the Relu alone, whose pair (on r) stands
+    // for both, so that ONNX Runtime drops the Relu; y is a graph output and stays float
+    assertThat(quantizer.plan().activations()).containsExactly("x", "r");
+    assertThat(quantizer.plan().folded()).containsOnly(Map.entry("m", "r"));
+    assertThat(ops(quantized, "QuantizeLinear")).hasSize(2);
+    // 2 activations, 2 weights and the Gemm bias
+    assertThat(ops(quantized, "DequantizeLinear")).hasSize(5);
     assertThat(quantized.getGraph().getInitializerList())
         .filteredOn(t -> t.getName().startsWith("c_quantized"))
         .singleElement()
@@ -119,6 +121,25 @@ class QuantizerTest {
         CalibrationInputs.synthetic(
             CalibrationInputs.inputs(model.getGraph()), InputShapes.NONE, 2, 9);
     assertThat(Agreement.relativeError(run(model, inputs), run(prepared, inputs))).isLessThan(1e-6);
+  }
+
+  @Test
+  void hardSigmoidAfterAConvBecomesAClipAndDivisionByAConstantAProduct() throws Exception {
+    ModelProto model = QuantGraphs.hardSigmoidGate();
+    ModelProto prepared = FloatGraphPreparation.prepare(model);
+    // ONNX Runtime has integer kernels for Conv (with the Clip folded into its QuantizeLinear) and
+    // Mul, none for HardSigmoid or Div; the nodes keep their names
+    assertThat(prepared.getGraph().getNodeList())
+        .extracting(n -> n.getName() + ":" + n.getOpType())
+        .containsExactly("C:Conv", "G:Clip", "D:Mul");
+    List<Map<String, TensorData>> inputs =
+        CalibrationInputs.synthetic(
+            CalibrationInputs.inputs(model.getGraph()), InputShapes.NONE, 4, 3);
+    List<Map<String, TensorData>> expected = run(model, inputs);
+    assertThat(Agreement.relativeError(expected, run(prepared, inputs))).isLessThan(1e-6);
+    // the gate saturates on some inputs, so the Clip's bounds are exercised
+    double[] y = expected.get(0).get("y").values();
+    assertThat(y).contains(0.0).contains(0.25);
   }
 
   @Test

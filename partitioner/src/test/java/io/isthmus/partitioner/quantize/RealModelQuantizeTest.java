@@ -26,6 +26,7 @@ class RealModelQuantizeTest {
   private static final QuantizationReport.Settings SETTINGS =
       new QuantizationReport.Settings(1, 3, 10, false, 0);
   private static final Path INPUTS = Path.of("target", "quantize-inputs");
+  private static final Path TMP = Path.of("target");
 
   @Test
   void ppOcrClassifierKeepsItsTopOneAnswerOnTextLines() throws Exception {
@@ -69,6 +70,19 @@ class RealModelQuantizeTest {
       assertThat(ops.get("DequantizeLinear")).isGreaterThanOrEqualTo(53);
       assertThat(ops.getOrDefault("QuantizeLinear", 0) > 0).isEqualTo(mode == Mode.STATIC);
       assertThat(ops).doesNotContainKey("BatchNormalization"); // folded into the Convs
+      if (mode == Mode.STATIC) {
+        // hard-swish (Add, Clip, Mul, Div by 6), the squeeze-excitation gates (HardSigmoid, Mul)
+        // and the residual Adds all run on integer kernels; only the classifier's bias Add, which
+        // goes on to the float Softmax, stays float, and only the input and the Softmax convert
+        OrtOptimizedGraph optimized = OrtOptimizedGraph.of(quantized, TMP);
+        assertThat(optimized.ops())
+            .containsEntry("QLinearConv", 53)
+            .containsEntry("QLinearAdd", 25)
+            .containsEntry("QLinearMul", 45)
+            .containsEntry("Add", 1)
+            .doesNotContainKeys("Mul", "Div", "Clip", "HardSigmoid", "Relu");
+        assertThat(optimized.activationConversions()).isLessThanOrEqualTo(4);
+      }
     }
   }
 
@@ -91,6 +105,15 @@ class RealModelQuantizeTest {
     System.out.printf("blazeface-front-128 static:%n%s", report.text(0));
     assertThat(report.heldOutAgreement()).as("mean box IoU, held out").isGreaterThanOrEqualTo(0.85);
     assertThat(report.quantizedOps()).containsEntry("Conv", 37);
+    // the residual Adds, the zero-padding Concats and the MaxPools run on int8 too; only the input
+    // and the four float regressor heads convert
+    OrtOptimizedGraph optimized = OrtOptimizedGraph.of(quantized, TMP);
+    assertThat(optimized.ops())
+        .containsEntry("QLinearConv", 33)
+        .containsEntry("QLinearAdd", 16)
+        .containsEntry("QLinearConcat", 11)
+        .doesNotContainKeys("Add", "Concat", "Relu", "MaxPool");
+    assertThat(optimized.activationConversions()).isLessThanOrEqualTo(5);
     // opset 12 has no per-channel DequantizeLinear: ONNX Runtime's com.microsoft one carries the
     // axis
     assertThat(quantized.getGraph().getNodeList())
@@ -120,6 +143,14 @@ class RealModelQuantizeTest {
           .as("%s cosine, held out", mode)
           .isGreaterThanOrEqualTo(0.98);
       assertThat(report.quantizedOps()).containsEntry("Conv", 20);
+      if (mode == Mode.STATIC) {
+        // each LeakyRelu goes on to a Max, which has no integer kernel: the LeakyRelus stay float
+        // rather than add a conversion, and the Convs still fuse
+        assertThat(OrtOptimizedGraph.of(quantized, TMP).ops())
+            .containsEntry("QLinearConv", 19)
+            .containsEntry("LeakyRelu", 19)
+            .doesNotContainKey("QLinearLeakyRelu");
+      }
       assertThat(quantized.getOpsetImportList())
           .anyMatch(o -> o.getDomain().isEmpty() && o.getVersion() == 13);
     }
