@@ -58,8 +58,10 @@ public final class ProfileCommand implements Callable<Integer> {
       names = "--graph-optimization",
       description =
           "basic (kernels map to nodes; fused nodes get 0 ms), extended (also fuses"
-              + " QuantizeLinear/DequantizeLinear pairs into integer kernels: use it for int8"
-              + " models) or none (default: ${DEFAULT-VALUE}).")
+              + " QuantizeLinear/DequantizeLinear pairs into integer kernels), all (also changes"
+              + " layouts as a gateway's agent does by default; the conversions it adds are spread"
+              + " over the nodes: use it to compare a float and an int8 model) or none (default:"
+              + " ${DEFAULT-VALUE}).")
   String optimization = "basic";
 
   @Option(

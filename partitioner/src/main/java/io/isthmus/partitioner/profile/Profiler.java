@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Profiler {
   private static final Logger LOG = LoggerFactory.getLogger(Profiler.class);
+  private static final java.util.regex.Pattern LAYOUT_TOKEN =
+      java.util.regex.Pattern.compile("(.+)_token_\\d+");
+  private static final String NCHWC = "_nchwc";
 
   /**
    * How to profile.
@@ -71,9 +74,9 @@ public final class Profiler {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, got " + threads);
       }
-      if (!List.of("basic", "extended", "none").contains(optimization)) {
+      if (!List.of("basic", "extended", "all", "none").contains(optimization)) {
         throw new IllegalArgumentException(
-            "Graph optimisation must be basic, extended or none, got " + optimization);
+            "Graph optimisation must be basic, extended, all or none, got " + optimization);
       }
       inputShapes = Map.copyOf(inputShapes);
       inputValues = Map.copyOf(inputValues);
@@ -135,17 +138,35 @@ public final class Profiler {
 
     Map<String, Double> ms = new HashMap<>();
     double unattributed = 0;
+    List<String> unattributedNames = new ArrayList<>();
     Set<String> known = new HashSet<>(ids);
+    Map<String, String> producers = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      for (String output : graph.getNode(i).getOutputList()) {
+        producers.put(output, ids.get(i));
+      }
+    }
     List<String> controlFlow = controlFlowIds(graph, ids);
     for (Map.Entry<String, OrtTrace.Kernel> kernel : timed.kernels().entrySet()) {
-      String owner = owner(kernel.getKey(), known);
+      String owner = owner(kernel.getKey(), known, producers);
       if (owner == null && insideControlFlow(kernel.getKey(), controlFlow)) {
         continue; // a subgraph's kernel: the control-flow node's own kernel time includes it
       }
       if (owner == null) {
         unattributed += kernel.getValue().medianMs();
+        unattributedNames.add(kernel.getKey());
       } else {
         ms.merge(owner, kernel.getValue().medianMs(), Double::sum);
+      }
+    }
+    if ("all".equals(settings.optimization()) && unattributed > 0) {
+      // At `all` the layout transformers add conversions (ReorderInput/Output, Transpose) that
+      // belong to no node; they are part of the run, so they are spread over the nodes in
+      // proportion to their times and the nodes add up to the whole run.
+      double attributed = ms.values().stream().mapToDouble(Double::doubleValue).sum();
+      if (attributed > 0) {
+        double scale = (attributed + unattributed) / attributed;
+        ms.replaceAll((id, v) -> v * scale);
       }
     }
     Map<String, NodeProfile> nodes = new LinkedHashMap<>();
@@ -176,6 +197,13 @@ public final class Profiler {
               kernelMs != null));
     }
     long unmeasured = nodes.values().stream().filter(n -> !n.measured()).count();
+    if (!unattributedNames.isEmpty()) {
+      LOG.info(
+          "{} kernels name no node of the model (nodes the runtime created while optimising),"
+              + " e.g. {}",
+          unattributedNames.size(),
+          unattributedNames.subList(0, Math.min(5, unattributedNames.size())));
+    }
     LOG.info(
         "model={} device={} nodes={} unmeasured={} unattributedMs={}",
         modelFile.getFileName(),
@@ -201,11 +229,13 @@ public final class Profiler {
   }
 
   /**
-   * The node a kernel ran for: the node of that id, or for a kernel that fusion created, named
-   * {@code <first node>/<fusion>} (e.g. {@code conv1/MatMulAddFusion}), the longest node id before
-   * a slash; null if none.
+   * The node a kernel ran for: the node of that id; for a kernel that fusion created, named {@code
+   * <first node>/<fusion>} (e.g. {@code conv1/MatMulAddFusion}), the longest node id before a
+   * slash; at {@code all}, for a node the layout transformers rewrote, the node named before {@code
+   * _token_<n>} (NHWC, e.g. an int8 QLinearConv) or the producer of the tensor named before {@code
+   * _nchwc} (NCHWc, a float Conv); null if none.
    */
-  private static String owner(String kernel, Set<String> known) {
+  private static String owner(String kernel, Set<String> known, Map<String, String> producers) {
     if (known.contains(kernel)) {
       return kernel;
     }
@@ -215,6 +245,13 @@ public final class Profiler {
       if (known.contains(kernel.substring(0, slash))) {
         return kernel.substring(0, slash);
       }
+    }
+    java.util.regex.Matcher token = LAYOUT_TOKEN.matcher(kernel);
+    if (token.matches() && known.contains(token.group(1))) {
+      return token.group(1);
+    }
+    if (kernel.endsWith(NCHWC)) {
+      return producers.get(kernel.substring(0, kernel.length() - NCHWC.length()));
     }
     return null;
   }
@@ -291,6 +328,7 @@ public final class Profiler {
     return switch (optimization) {
       case "none" -> OptLevel.NO_OPT;
       case "extended" -> OptLevel.EXTENDED_OPT;
+      case "all" -> OptLevel.ALL_OPT;
       default -> OptLevel.BASIC_OPT;
     };
   }

@@ -113,6 +113,28 @@ class ProfilerTest {
   }
 
   @Test
+  void atAllOptimisationLayoutRewrittenConvolutionsStillLandOnTheirNodes() throws Exception {
+    // BlazeFace's Convs run as NCHWc kernels named after their output tensor ("<tensor>_nchwc")
+    Path blazeface = TestModels.require("blazeface-front-128");
+    GraphProto bf = ModelProto.parseFrom(Files.readAllBytes(blazeface)).getGraph();
+    List<String> ids = NodeIds.of(bf);
+    Profile all =
+        new Profiler(new Profiler.Settings(3, 1, 1, "all", Map.of())).profile(blazeface, "here");
+
+    List<String> convs =
+        java.util.stream.IntStream.range(0, bf.getNodeCount())
+            .filter(i -> bf.getNode(i).getOpType().equals("Conv"))
+            .mapToObj(ids::get)
+            .toList();
+    assertThat(convs).hasSizeGreaterThan(30);
+    long measuredConvs = convs.stream().filter(id -> all.nodes().get(id).measured()).count();
+    assertThat(measuredConvs).isGreaterThan(convs.size() * 9L / 10);
+    // the layout conversions no node owns are spread over the nodes: they add up to the run
+    assertThat(all.unattributedMs()).isPositive();
+    assertThat(all.totalMs()).isGreaterThan(all.unattributedMs());
+  }
+
+  @Test
   void wrongInputShapeIsRejectedNamingTheInput() {
     Profiler profiler =
         new Profiler(
