@@ -78,14 +78,7 @@ final class Mqtt3Link implements MqttLink {
       client.publish(message.topic(), message.payload(), message.qos(), false);
       return OfflineQueue.Outcome.SENT;
     } catch (MqttException e) {
-      if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
-        return OfflineQueue.Outcome.INFLIGHT_FULL;
-      }
-      if (e.getReasonCode() == MqttException.REASON_CODE_CLIENT_NOT_CONNECTED) {
-        return OfflineQueue.Outcome.NOT_CONNECTED;
-      }
-      throw new SimulationException(
-          "Publish to " + message.topic() + " failed: " + e.getMessage(), e);
+      return OfflineQueue.refused(message, e.getReasonCode(), e);
     }
   }
 

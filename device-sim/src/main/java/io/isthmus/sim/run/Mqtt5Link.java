@@ -21,8 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Mqtt5Link implements MqttLink {
   private static final Logger LOG = LoggerFactory.getLogger(Mqtt5Link.class);
-  private static final int REASON_MAX_INFLIGHT = 32202;
-  private static final int REASON_NOT_CONNECTED = 32104;
   private static final long SESSION_EXPIRY_SECONDS = 3600;
   private static final int MAX_RECONNECT_DELAY_S = 2;
   private final MqttAsyncClient client;
@@ -127,14 +125,7 @@ final class Mqtt5Link implements MqttLink {
       client.publish(event.topic(), message);
       return OfflineQueue.Outcome.SENT;
     } catch (MqttException e) {
-      if (e.getReasonCode() == REASON_MAX_INFLIGHT) {
-        return OfflineQueue.Outcome.INFLIGHT_FULL;
-      }
-      if (e.getReasonCode() == REASON_NOT_CONNECTED) {
-        return OfflineQueue.Outcome.NOT_CONNECTED;
-      }
-      throw new SimulationException(
-          "Publish to " + event.topic() + " failed: " + e.getMessage(), e);
+      return OfflineQueue.refused(event, e.getReasonCode(), e);
     }
   }
 

@@ -36,6 +36,9 @@ final class OfflineQueue {
   }
 
   private static final long INFLIGHT_PARK_NANOS = 200_000;
+  // Paho's reason codes, the same in its MQTT 3.1.1 and MQTT 5 clients
+  static final int PAHO_NOT_CONNECTED = 32104;
+  static final int PAHO_MAX_INFLIGHT = 32202;
 
   private final Deque<Message> waiting = new ArrayDeque<>();
   private final int capacity;
@@ -107,6 +110,23 @@ final class OfflineQueue {
       LOG.warn(
           "Offline events not sent after reconnect broker={} waiting={}", broker, waiting(), e);
     }
+  }
+
+  /**
+   * What a Paho client's refusal of {@code message} with {@code reasonCode} means: a full in-flight
+   * window or a lost connection, else a failure of the publish.
+   *
+   * @throws SimulationException for any other reason, with {@code cause}
+   */
+  static Outcome refused(Message message, int reasonCode, Exception cause)
+      throws SimulationException {
+    return switch (reasonCode) {
+      case PAHO_MAX_INFLIGHT -> Outcome.INFLIGHT_FULL;
+      case PAHO_NOT_CONNECTED -> Outcome.NOT_CONNECTED;
+      default ->
+          throw new SimulationException(
+              "Publish to " + message.topic() + " failed: " + cause.getMessage(), cause);
+    };
   }
 
   /** How many events wait for the connection. */

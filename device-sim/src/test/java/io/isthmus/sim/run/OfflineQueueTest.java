@@ -127,6 +127,19 @@ class OfflineQueueTest {
         .hasMessageContaining("in-flight window stayed full");
   }
 
+  @Test
+  void pahoRefusalsMapToOutcomesAndOtherReasonsFailThePublish() throws Exception {
+    assertThat(OfflineQueue.refused(event(0), 32104, new Exception("not connected")))
+        .isEqualTo(Outcome.NOT_CONNECTED);
+    assertThat(OfflineQueue.refused(event(0), 32202, new Exception("window full")))
+        .isEqualTo(Outcome.INFLIGHT_FULL);
+    Exception closed = new Exception("Client is closed");
+    assertThatThrownBy(() -> OfflineQueue.refused(event(0), 32111, closed))
+        .isInstanceOf(SimulationException.class)
+        .hasMessage("Publish to sensors/d/accel failed: Client is closed")
+        .hasCause(closed);
+  }
+
   /**
    * The race that stranded events in Paho's own buffer: a publish and the flush after a reconnect
    * run at the same time. Every event must be sent exactly once, in order, whichever wins.
