@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * publish joins it instead of being sent, but the thread that empties it after a reconnect can
  * finish between the publish seeing it non-empty and adding to it. Nothing sends that event, nor
  * any later one (they all find the buffer non-empty), until the next reconnect: under CPU load a
- * broker restart lost the last second of a run this way (Paho 1.2.5, both clients).
+ * broker restart lost the last second of a run this way (Paho 1.2.5, both clients; the symptom is
+ * eclipse-paho/paho.mqtt.java#348, "client appears connected but messages keep getting buffered").
  */
 final class OfflineQueue {
   private static final Logger LOG = LoggerFactory.getLogger(OfflineQueue.class);
