@@ -67,10 +67,21 @@ final class BrokerRestartFixture {
       String devicePrefix,
       String resultFilter,
       long seed) {
+    return simulate(broker, MqttVersion.V3_1_1, clientId, devicePrefix, resultFilter, seed);
+  }
+
+  /** {@link #simulate(RestartableMosquitto, String, String, String, long)} on {@code version}. */
+  static CompletableFuture<SimulationReport> simulate(
+      RestartableMosquitto broker,
+      MqttVersion version,
+      String clientId,
+      String devicePrefix,
+      String resultFilter,
+      long seed) {
     return Simulation.start(
         SimulationConfig.builder()
             .brokerUri(broker.uri())
-            .mqttVersion(MqttVersion.V3_1_1)
+            .mqttVersion(version)
             .clientId(clientId)
             .persistentSession(true)
             .qos(1)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.isthmus.protocol.v1.InferenceResult;
 import io.isthmus.sim.report.EventOutcome;
 import io.isthmus.sim.report.SimulationReport;
+import io.isthmus.sim.run.MqttVersion;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ class BrokerRestartIT {
    * MQTT 5 runs against a broker that offers no topic aliases: Paho 1.2.5 gives outgoing publishes
    * topic aliases on its own and, after a reconnect, resends the in-flight ones under the alias of
    * the old connection without the topic, which the broker refuses as a protocol error
-   * (docs/architecture.md says so).
+   * (docs/architecture.md says so). The simulator speaks the agent's version, so that its MQTT 5
+   * offline queue crosses the restart too.
    */
   @ParameterizedTest(name = "agent on MQTT {0}")
   @CsvSource({"3.1.1, ''", "5, max_topic_alias 0"})
@@ -54,11 +56,12 @@ class BrokerRestartIT {
                   broker, version, "agent-restart-" + id, "restart-" + id, model, ""),
               dir);
       try {
-        // WHEN the simulator (MQTT 3.1.1, persistent session) sends 100 events/s for 6 s and the
-        // broker is stopped after 2 s and started again a second later
+        // WHEN the simulator (the agent's MQTT version, persistent session) sends 100 events/s
+        // for 6 s and the broker is stopped after 2 s and started again a second later
         CompletableFuture<SimulationReport> run =
             BrokerRestartFixture.simulate(
                 broker,
+                "5".equals(version) ? MqttVersion.V5 : MqttVersion.V3_1_1,
                 "sim-restart-" + id,
                 "rs-" + id + "-",
                 "isthmus/v1/results/restart-" + id + "/+",

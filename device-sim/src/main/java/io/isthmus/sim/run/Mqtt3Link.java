@@ -2,8 +2,6 @@ package io.isthmus.sim.run;
 
 import io.isthmus.protocol.mqtt.NoDelaySockets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
@@ -16,20 +14,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MQTT 3.1.1 through Paho's mqttv3 async client. With a persistent session Paho reconnects by
- * itself, sends the QoS 1 messages that were in flight again, and buffers what is published while
- * it is disconnected.
+ * itself and sends the QoS 1 messages that were in flight again; what is published while it is
+ * disconnected waits in an {@link OfflineQueue}.
  */
 final class Mqtt3Link implements MqttLink {
   private static final Logger LOG = LoggerFactory.getLogger(Mqtt3Link.class);
   private static final int MAX_RECONNECT_DELAY_MS = 2_000;
   private final MqttAsyncClient client;
-  private final long retryNanos;
-  private final boolean persistent;
+  private final OfflineQueue offline;
 
-  private Mqtt3Link(MqttAsyncClient client, long retryNanos, boolean persistent) {
+  private Mqtt3Link(MqttAsyncClient client, OfflineQueue offline) {
     this.client = client;
-    this.retryNanos = retryNanos;
-    this.persistent = persistent;
+    this.offline = offline;
   }
 
   static MqttLink connect(SimulationConfig config, Listener listener) throws SimulationException {
@@ -37,7 +33,13 @@ final class Mqtt3Link implements MqttLink {
     MqttAsyncClient client = null;
     try {
       client = new MqttAsyncClient(config.brokerUri(), config.clientId(), new MemoryPersistence());
-      client.setCallback(new Callback(client, config, listener));
+      MqttAsyncClient created = client;
+      OfflineQueue offline =
+          new OfflineQueue(
+              config.persistentSession() ? config.offlineBuffer() : 0,
+              TimeUnit.MILLISECONDS.toNanos(timeoutMs),
+              message -> send(created, message));
+      client.setCallback(new Callback(client, config, listener, offline));
       MqttConnectOptions options = new MqttConnectOptions();
       options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
       options.setCleanSession(!config.persistentSession());
@@ -48,16 +50,9 @@ final class Mqtt3Link implements MqttLink {
       options.setMaxReconnectDelay(MAX_RECONNECT_DELAY_MS);
       options.setMaxInflight(65_535);
       options.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
-      if (config.persistentSession()) {
-        DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
-        buffer.setBufferEnabled(true);
-        buffer.setBufferSize(config.offlineBuffer());
-        client.setBufferOpts(buffer);
-      }
       client.connect(options).waitForCompletion(timeoutMs);
       client.subscribe(config.resultFilter(), config.qos()).waitForCompletion(timeoutMs);
-      return new Mqtt3Link(
-          client, TimeUnit.MILLISECONDS.toNanos(timeoutMs), config.persistentSession());
+      return new Mqtt3Link(client, offline);
     } catch (MqttException e) {
       closeQuietly(client);
       throw new SimulationException(
@@ -74,24 +69,22 @@ final class Mqtt3Link implements MqttLink {
   @Override
   public void publish(String topic, byte[] payload, int qos, boolean protobuf)
       throws SimulationException {
-    long deadline = System.nanoTime() + retryNanos;
-    while (true) {
-      try {
-        client.publish(topic, payload, qos, false);
-        return;
-      } catch (MqttException e) {
-        // between a lost connection and Paho's reconnect cycle taking over, Paho neither sends
-        // nor buffers: wait for it like for a free in-flight slot
-        boolean retry =
-            e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT
-                || (persistent
-                    && e.getReasonCode() == MqttException.REASON_CODE_CLIENT_NOT_CONNECTED);
-        if (!retry || System.nanoTime() > deadline) {
-          throw new SimulationException("Publish to " + topic + " failed: " + e.getMessage(), e);
-        }
-        LockSupport.parkNanos(200_000);
-      }
+    offline.publish(new OfflineQueue.Message(topic, payload, qos, protobuf));
+  }
+
+  private static OfflineQueue.Outcome send(MqttAsyncClient client, OfflineQueue.Message message)
+      throws SimulationException {
+    try {
+      client.publish(message.topic(), message.payload(), message.qos(), false);
+      return OfflineQueue.Outcome.SENT;
+    } catch (MqttException e) {
+      return OfflineQueue.refused(message, e.getReasonCode(), e);
     }
+  }
+
+  @Override
+  public int waiting() {
+    return offline.waiting();
   }
 
   @Override
@@ -117,16 +110,22 @@ final class Mqtt3Link implements MqttLink {
     }
   }
 
-  /** Hands results to the listener; after a reconnect subscribes again. */
+  /**
+   * Hands results to the listener; after a reconnect subscribes again and sends what waited
+   * offline.
+   */
   private static final class Callback implements MqttCallbackExtended {
     private final MqttAsyncClient client;
     private final SimulationConfig config;
     private final Listener listener;
+    private final OfflineQueue offline;
 
-    Callback(MqttAsyncClient client, SimulationConfig config, Listener listener) {
+    Callback(
+        MqttAsyncClient client, SimulationConfig config, Listener listener, OfflineQueue offline) {
       this.client = client;
       this.config = config;
       this.listener = listener;
+      this.offline = offline;
     }
 
     @Override
@@ -146,6 +145,7 @@ final class Mqtt3Link implements MqttLink {
       } catch (MqttException e) {
         LOG.warn("MQTT re-subscription failed broker={}", config.brokerUri(), e);
       }
+      offline.flushOnReconnect(serverUri);
     }
 
     @Override

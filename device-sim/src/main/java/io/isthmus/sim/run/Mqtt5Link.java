@@ -2,8 +2,6 @@ package io.isthmus.sim.run;
 
 import io.isthmus.protocol.mqtt.NoDelaySockets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -18,23 +16,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MQTT 5 through Paho's mqttv5 async client; protobuf events carry their content type. With a
- * persistent session Paho reconnects by itself, sends the QoS 1 messages that were in flight again,
- * and buffers what is published while it is disconnected.
+ * persistent session Paho reconnects by itself and sends the QoS 1 messages that were in flight
+ * again; what is published while it is disconnected waits in an {@link OfflineQueue}.
  */
 final class Mqtt5Link implements MqttLink {
   private static final Logger LOG = LoggerFactory.getLogger(Mqtt5Link.class);
-  private static final int REASON_MAX_INFLIGHT = 32202;
-  private static final int REASON_NOT_CONNECTED = 32104;
   private static final long SESSION_EXPIRY_SECONDS = 3600;
   private static final int MAX_RECONNECT_DELAY_S = 2;
   private final MqttAsyncClient client;
-  private final long retryNanos;
-  private final boolean persistent;
+  private final OfflineQueue offline;
 
-  private Mqtt5Link(MqttAsyncClient client, long retryNanos, boolean persistent) {
+  private Mqtt5Link(MqttAsyncClient client, OfflineQueue offline) {
     this.client = client;
-    this.retryNanos = retryNanos;
-    this.persistent = persistent;
+    this.offline = offline;
   }
 
   static MqttLink connect(SimulationConfig config, Listener listener) throws SimulationException {
@@ -43,6 +37,11 @@ final class Mqtt5Link implements MqttLink {
     try {
       client = new MqttAsyncClient(config.brokerUri(), config.clientId(), new MemoryPersistence());
       MqttAsyncClient created = client;
+      OfflineQueue offline =
+          new OfflineQueue(
+              config.persistentSession() ? config.offlineBuffer() : 0,
+              TimeUnit.MILLISECONDS.toNanos(timeoutMs),
+              message -> send(created, message));
       client.setCallback(
           new MqttCallback() {
             @Override
@@ -76,6 +75,7 @@ final class Mqtt5Link implements MqttLink {
               } catch (MqttException e) {
                 LOG.warn("MQTT re-subscription failed broker={}", config.brokerUri(), e);
               }
+              offline.flushOnReconnect(serverUri);
             }
 
             @Override
@@ -91,15 +91,10 @@ final class Mqtt5Link implements MqttLink {
       if (config.persistentSession()) {
         options.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
         options.setAutomaticReconnectDelay(1, MAX_RECONNECT_DELAY_S);
-        DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
-        buffer.setBufferEnabled(true);
-        buffer.setBufferSize(config.offlineBuffer());
-        client.setBufferOpts(buffer);
       }
       client.connect(options).waitForCompletion(timeoutMs);
       client.subscribe(config.resultFilter(), config.qos()).waitForCompletion(timeoutMs);
-      return new Mqtt5Link(
-          client, TimeUnit.MILLISECONDS.toNanos(timeoutMs), config.persistentSession());
+      return new Mqtt5Link(client, offline);
     } catch (MqttException e) {
       closeQuietly(client);
       throw new SimulationException(
@@ -116,28 +111,27 @@ final class Mqtt5Link implements MqttLink {
   @Override
   public void publish(String topic, byte[] payload, int qos, boolean protobuf)
       throws SimulationException {
-    MqttMessage message = new MqttMessage(payload);
-    message.setQos(qos);
+    offline.publish(new OfflineQueue.Message(topic, payload, qos, protobuf));
+  }
+
+  private static OfflineQueue.Outcome send(MqttAsyncClient client, OfflineQueue.Message event)
+      throws SimulationException {
+    MqttMessage message = new MqttMessage(event.payload());
+    message.setQos(event.qos());
     MqttProperties properties = new MqttProperties();
-    properties.setContentType(protobuf ? "application/x-protobuf" : "application/json");
+    properties.setContentType(event.protobuf() ? "application/x-protobuf" : "application/json");
     message.setProperties(properties);
-    long deadline = System.nanoTime() + retryNanos;
-    while (true) {
-      try {
-        client.publish(topic, message);
-        return;
-      } catch (MqttException e) {
-        // between a lost connection and Paho's reconnect cycle taking over, Paho neither sends
-        // nor buffers: wait for it like for a free in-flight slot
-        boolean retry =
-            e.getReasonCode() == REASON_MAX_INFLIGHT
-                || (persistent && e.getReasonCode() == REASON_NOT_CONNECTED);
-        if (!retry || System.nanoTime() > deadline) {
-          throw new SimulationException("Publish to " + topic + " failed: " + e.getMessage(), e);
-        }
-        LockSupport.parkNanos(200_000);
-      }
+    try {
+      client.publish(event.topic(), message);
+      return OfflineQueue.Outcome.SENT;
+    } catch (MqttException e) {
+      return OfflineQueue.refused(event, e.getReasonCode(), e);
     }
+  }
+
+  @Override
+  public int waiting() {
+    return offline.waiting();
   }
 
   @Override

@@ -22,11 +22,17 @@ interface MqttLink extends AutoCloseable {
 
   /**
    * Hands a message to the client without waiting for the broker. Retries while the client's
-   * in-flight window is full, up to the connect timeout.
+   * in-flight window is full, up to the connect timeout. With a persistent session, a message
+   * published while the connection is down waits in the offline buffer and is sent, in order, once
+   * the client reconnected.
    *
-   * @throws SimulationException if the client refuses it (disconnected, window full too long)
+   * @throws SimulationException if the client refuses it (disconnected without a persistent
+   *     session, offline buffer full, window full too long)
    */
   void publish(String topic, byte[] payload, int qos, boolean protobuf) throws SimulationException;
+
+  /** How many published messages wait in the offline buffer, not yet handed to the client. */
+  int waiting();
 
   /** Disconnects and frees the client; never throws. */
   @Override

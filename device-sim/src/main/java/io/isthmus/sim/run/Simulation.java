@@ -135,6 +135,9 @@ public final class Simulation {
         }
       }
       drain(ledger);
+      if (link.waiting() > 0) {
+        LOG.warn("Events never sent: the connection did not come back count={}", link.waiting());
+      }
     } finally {
       if (progress != null) {
         progress.close();
