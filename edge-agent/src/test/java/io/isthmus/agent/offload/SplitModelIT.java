@@ -76,15 +76,7 @@ class SplitModelIT {
   @Test
   void theTailInTheCloudFunctionGivesTheFullModelsOutputs() throws Exception {
     // GIVEN the cloud function serving the tail
-    OffloadFunction cloud =
-        OffloadFunction.start(
-                OffloadOptions.of(
-                    List.of(ModelSource.parse("tail=" + models.tail())), dir.resolve("cache")),
-                Optional.empty(),
-                "127.0.0.1",
-                0)
-            .get(30, TimeUnit.SECONDS);
-    open.add(cloud);
+    OffloadFunction cloud = cloud("tail=" + models.tail());
     SplitModel split = split(cloud.port(), Duration.ofSeconds(5), 3);
     LoadedModel full = load(models.full());
 
@@ -108,15 +100,7 @@ class SplitModelIT {
   @Test
   void theAdaptivePolicyKeepsATinyModelOnTheGatewayAndStillProbesTheCloud() throws Exception {
     // GIVEN a model that runs in microseconds here, and the cloud function a localhost hop away
-    OffloadFunction cloud =
-        OffloadFunction.start(
-                OffloadOptions.of(
-                    List.of(ModelSource.parse("tail=" + models.tail())), dir.resolve("cache")),
-                Optional.empty(),
-                "127.0.0.1",
-                0)
-            .get(30, TimeUnit.SECONDS);
-    open.add(cloud);
+    OffloadFunction cloud = cloud("tail=" + models.tail());
     LoadedModel full = load(models.full());
     SplitModel split =
         split(
@@ -160,16 +144,7 @@ class SplitModelIT {
                         "StatefulPartitionedCall/functional_1/re_lu_1/Relu:0",
                         "StatefulPartitionedCall/functional_1/max_pooling2d/MaxPool:0")))
         .write(halves);
-    OffloadFunction cloud =
-        OffloadFunction.start(
-                OffloadOptions.of(
-                    List.of(ModelSource.parse("bf-tail=" + halves.resolve("tail.onnx"))),
-                    dir.resolve("cache")),
-                Optional.empty(),
-                "127.0.0.1",
-                0)
-            .get(30, TimeUnit.SECONDS);
-    open.add(cloud);
+    OffloadFunction cloud = cloud("bf-tail=" + halves.resolve("tail.onnx"));
     LoadedModel full = load(model);
     SplitModel split =
         split(
@@ -219,16 +194,7 @@ class SplitModelIT {
         .anyMatch(n -> n.getOpType().equals("QuantizeLinear"));
     assertThat(split.tail().getGraph().getNodeList())
         .noneMatch(n -> n.getOpType().endsWith("QuantizeLinear"));
-    OffloadFunction cloud =
-        OffloadFunction.start(
-                OffloadOptions.of(
-                    List.of(ModelSource.parse("bf8-tail=" + halves.resolve("tail.onnx"))),
-                    dir.resolve("cache")),
-                Optional.empty(),
-                "127.0.0.1",
-                0)
-            .get(30, TimeUnit.SECONDS);
-    open.add(cloud);
+    OffloadFunction cloud = cloud("bf8-tail=" + halves.resolve("tail.onnx"));
     LoadedModel whole = load(mixedFile);
     SplitModel splitModel =
         split(
@@ -413,6 +379,19 @@ class SplitModelIT {
     SplitModel split = SplitModel.open("p", settings, full, ModelOptions.defaults(), registry);
     open.add(split);
     return split;
+  }
+
+  /** The cloud function on a free local port serving {@code source} ({@code name=path}). */
+  private OffloadFunction cloud(String source) throws Exception {
+    OffloadFunction cloud =
+        OffloadFunction.start(
+                OffloadOptions.of(List.of(ModelSource.parse(source)), dir.resolve("cache")),
+                Optional.empty(),
+                "127.0.0.1",
+                0)
+            .get(30, TimeUnit.SECONDS);
+    open.add(cloud);
+    return cloud;
   }
 
   private LoadedModel load(Path file) throws Exception {
