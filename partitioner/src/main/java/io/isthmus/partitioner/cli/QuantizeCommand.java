@@ -162,6 +162,16 @@ public final class QuantizeCommand implements Callable<Integer> {
   Path report;
 
   @Option(
+      names = "--exclude-worst",
+      paramLabel = "K",
+      defaultValue = "0",
+      description =
+          "Keep the K nodes float whose quantization alone hurts the outputs most (the sensitivity"
+              + " report's worst, on 4 calibration samples), then quantize the rest. Default:"
+              + " ${DEFAULT-VALUE}.")
+  int excludeWorst;
+
+  @Option(
       names = "--worst",
       defaultValue = "10",
       description = "Sensitive nodes to print. Default: ${DEFAULT-VALUE}.")
@@ -175,6 +185,13 @@ public final class QuantizeCommand implements Callable<Integer> {
           spec.commandLine(), "Give exactly one of --out OUT (quantize) and --measure QMODEL");
     }
     sim.check(spec, calibration != null, !inputShapes.specs.isEmpty());
+    if (excludeWorst < 0 || excludeWorst > 0 && measure != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          excludeWorst < 0
+              ? "--exclude-worst is " + excludeWorst + ", expected 0 or more"
+              : "--exclude-worst quantizes; it does not go with --measure");
+    }
     ModelProto original = OnnxModelFile.read(model);
     InputShapes shapes = inputShapes.shapes();
     List<ValueInfoProto> inputs = CalibrationInputs.inputs(original.getGraph());
@@ -228,6 +245,24 @@ public final class QuantizeCommand implements Callable<Integer> {
       stdout.printf("measuring %s against %s%n", measure, model);
     } else {
       quantizer = Quantizer.prepare(original, options, calibrationSets);
+      if (excludeWorst > 0) {
+        List<String> worstIds =
+            QuantizationReport.sensitivity(
+                    quantizer,
+                    calibrationSets.subList(0, Math.min(4, calibrationSets.size())),
+                    threads)
+                .stream()
+                .limit(excludeWorst)
+                .map(QuantizationReport.NodeSensitivity::node)
+                .toList();
+        LinkedHashSet<String> excluded = new LinkedHashSet<>(exclude);
+        excluded.addAll(worstIds);
+        options =
+            new QuantizeOptions(
+                mode, perChannel, signedActivations, method, percentile, dynamicForm, excluded);
+        stdout.printf("--exclude-worst %d: keeping %s float%n", excludeWorst, worstIds);
+        quantizer = Quantizer.prepare(original, options, calibrationSets);
+      }
       quantized = quantizer.quantize();
       try {
         Files.write(out, quantized.toByteArray());

@@ -121,6 +121,21 @@ public record QuantizationReport(
         sensitivity);
   }
 
+  /**
+   * Each quantizable node's sensitivity on {@code inputs}, worst first: the relative output error
+   * of the model with only that node quantized.
+   *
+   * @throws PartitionException when ONNX Runtime cannot load or run a model
+   */
+  public static List<NodeSensitivity> sensitivity(
+      Quantizer quantizer, List<Map<String, TensorData>> inputs, int threads)
+      throws PartitionException {
+    try (OrtRunner f =
+        OrtRunner.open(quantizer.prepared().toByteArray(), "the float model", threads)) {
+      return sensitivity(quantizer, inputs, runAll(f, inputs), threads);
+    }
+  }
+
   private static List<NodeSensitivity> sensitivity(
       Quantizer quantizer,
       List<Map<String, TensorData>> inputs,

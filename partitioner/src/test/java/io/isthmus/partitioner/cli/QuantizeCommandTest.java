@@ -50,6 +50,59 @@ class QuantizeCommandTest {
   }
 
   @Test
+  void excludeWorstKeepsTheMostSensitiveNodesFloat() throws Exception {
+    Path model = dir.resolve("mlp.onnx");
+    Files.write(model, io.isthmus.partitioner.quantize.QuantizeTestModels.mlp().toByteArray());
+    Path report = dir.resolve("report.json");
+    CommandRun all =
+        CommandRun.quantize(
+            model.toString(),
+            "--out",
+            dir.resolve("all.onnx").toString(),
+            "--mode",
+            "static",
+            "--runs",
+            "2",
+            "--report",
+            report.toString());
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    String worst =
+        new ObjectMapper().readTree(report.toFile()).get("sensitivity").get(0).get("node").asText();
+
+    Path out = dir.resolve("worst-float.onnx");
+    CommandRun run =
+        CommandRun.quantize(
+            model.toString(),
+            "--out",
+            out.toString(),
+            "--mode",
+            "static",
+            "--runs",
+            "2",
+            "--exclude-worst",
+            "1");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("--exclude-worst 1: keeping [" + worst + "] float");
+    assertThat(run.out()).containsPattern("quantized nodes  \\{(Gemm|MatMul)=1\\}");
+    // the kept node reads its float weights (its activation input may still come through a pair)
+    var graph = io.isthmus.partitioner.graph.OnnxModelFile.read(out).getGraph();
+    var kept =
+        graph.getNodeList().stream()
+            .filter(n -> n.getName().equals(worst))
+            .findFirst()
+            .orElseThrow();
+    assertThat(kept.getInputList().subList(1, kept.getInputCount()))
+        .isNotEmpty()
+        .noneMatch(i -> i.contains("quantized"));
+
+    CommandRun negative =
+        CommandRun.quantize(model.toString(), "--out", out.toString(), "--exclude-worst", "-1");
+    assertThat(negative.exitCode()).isEqualTo(2);
+    assertThat(negative.err()).contains("--exclude-worst is -1");
+  }
+
+  @Test
   void aFileThatIsNoOnnxModelIsRefusedWithItsOwnExitCode() throws Exception {
     Path text = dir.resolve("notes.onnx");
     Files.writeString(text, "this is not a model");
