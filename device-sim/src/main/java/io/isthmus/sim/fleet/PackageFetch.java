@@ -3,7 +3,6 @@ package io.isthmus.sim.fleet;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.isthmus.protocol.manifest.ManifestException;
 import io.isthmus.protocol.manifest.ModelPackage;
-import io.isthmus.protocol.manifest.Platforms;
 import io.isthmus.protocol.manifest.TrustedKeys;
 import io.isthmus.protocol.v1.DesiredModel;
 import io.isthmus.protocol.v1.ModelFile;
@@ -23,11 +22,8 @@ import io.vertx.core.impl.ContextInternal;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -127,49 +123,13 @@ final class PackageFetch implements AutoCloseable {
             e);
       }
       ModelManifest manifest = trusted.verify(envelope);
-      checkPaths(manifest);
-      if (!manifest.getPlatformsList().contains(platform)
-          && !manifest.getPlatformsList().contains(Platforms.ANY)) {
-        throw new FetchFailure(
-            ManifestException.Reason.PLATFORM_MISMATCH.code(),
-            "Model "
-                + manifest.getName()
-                + " "
-                + manifest.getVersion()
-                + " is built for "
-                + manifest.getPlatformsList()
-                + ", not for this machine ("
-                + platform
-                + ")");
-      }
+      ModelPackage.checkPaths(manifest);
+      ModelPackage.checkPlatform(manifest, platform);
       return Future.succeededFuture(new Checked(envelope, manifest));
     } catch (ManifestException e) {
       return Future.failedFuture(new FetchFailure(e.reason().code(), e.getMessage(), e));
     } catch (FetchFailure e) {
       return Future.failedFuture(e);
-    }
-  }
-
-  private static void checkPaths(ModelManifest manifest) throws FetchFailure {
-    if (manifest.getFilesCount() == 0) {
-      throw new FetchFailure(
-          ManifestException.Reason.MALFORMED_MANIFEST.code(), "The manifest lists no files");
-    }
-    Set<String> seen = new HashSet<>();
-    for (ModelFile file : manifest.getFilesList()) {
-      String path = file.getPath();
-      boolean unsafe =
-          path.isEmpty()
-              || path.startsWith("/")
-              || path.contains("\\")
-              || path.contains(":")
-              || List.of(path.split("/", -1)).stream()
-                  .anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."));
-      if (unsafe || !seen.add(path)) {
-        throw new FetchFailure(
-            ManifestException.Reason.MALFORMED_MANIFEST.code(),
-            "Bad file path in manifest: '" + path + "'");
-      }
     }
   }
 

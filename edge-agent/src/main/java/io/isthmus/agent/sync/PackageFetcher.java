@@ -4,7 +4,6 @@ import io.isthmus.agent.config.SyncConfig.DownloadSettings;
 import io.isthmus.agent.ingest.ReconnectBackoff;
 import io.isthmus.protocol.manifest.ManifestException;
 import io.isthmus.protocol.manifest.ModelPackage;
-import io.isthmus.protocol.manifest.Platforms;
 import io.isthmus.protocol.manifest.TrustedKeys;
 import io.isthmus.protocol.v1.ModelFile;
 import io.isthmus.protocol.v1.ModelManifest;
@@ -91,7 +90,7 @@ final class PackageFetcher {
       }
       ModelPackage pkg = ModelPackage.open(staging);
       ModelManifest manifest = trusted.verify(pkg.envelope());
-      checkPlatform(manifest, platform);
+      ModelPackage.checkPlatform(manifest, platform);
       for (ModelFile file : manifest.getFilesList()) {
         fetchFile(source, file.getPath(), staging, file.getSize());
       }
@@ -101,23 +100,6 @@ final class PackageFetcher {
     } catch (IOException e) {
       throw new SyncException(
           SyncException.DOWNLOAD_FAILED, "fetching " + source + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static void checkPlatform(ModelManifest manifest, String platform) throws SyncException {
-    if (!manifest.getPlatformsList().contains(platform)
-        && !manifest.getPlatformsList().contains(Platforms.ANY)) {
-      throw new SyncException(
-          ManifestException.Reason.PLATFORM_MISMATCH.code(),
-          "Model "
-              + manifest.getName()
-              + " "
-              + manifest.getVersion()
-              + " is built for "
-              + manifest.getPlatformsList()
-              + ", not for this machine ("
-              + platform
-              + ")");
     }
   }
 

@@ -127,7 +127,13 @@ public final class ModelPackage {
     return root.resolve(file.getPath());
   }
 
-  private static void checkPaths(ModelManifest manifest) throws ManifestException {
+  /**
+   * Checks that the manifest lists files, each once, under a safe relative path ({@link
+   * PackagePaths}), before anything is fetched or opened.
+   *
+   * @throws ManifestException {@link Reason#MALFORMED_MANIFEST} naming the bad path
+   */
+  public static void checkPaths(ModelManifest manifest) throws ManifestException {
     if (manifest.getFilesCount() == 0) {
       throw new ManifestException(Reason.MALFORMED_MANIFEST, "The manifest lists no files");
     }
@@ -144,7 +150,12 @@ public final class ModelPackage {
     }
   }
 
-  private static void checkPlatform(ModelManifest manifest, String platform)
+  /**
+   * Checks that the manifest is built for {@code platform} or for {@link Platforms#ANY}.
+   *
+   * @throws ManifestException {@link Reason#PLATFORM_MISMATCH} naming both
+   */
+  public static void checkPlatform(ModelManifest manifest, String platform)
       throws ManifestException {
     Objects.requireNonNull(platform, "platform");
     if (!manifest.getPlatformsList().contains(platform)
