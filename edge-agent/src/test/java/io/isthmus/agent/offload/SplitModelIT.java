@@ -181,14 +181,14 @@ class SplitModelIT {
             "StatefulPartitionedCall/functional_1/re_lu_1/Relu:0",
             "StatefulPartitionedCall/functional_1/max_pooling2d/MaxPool:0");
     List<String> headNodes = new CutFinder(ModelGraph.load(model)).cut(cut).headNodes();
-    ModelProto mixed = QuantizedHead.mixed(floatModel, int8, headNodes);
+    QuantizedHead int8Head = QuantizedHead.of(floatModel, int8);
+    ModelProto mixed = int8Head.mixed(headNodes);
     Path mixedFile = dir.resolve("blazeface-int8-head.onnx");
     Files.write(mixedFile, mixed.toByteArray());
     ModelGraph graph = ModelGraph.of(mixed, "int8 head");
     Path halves = dir.resolve("blazeface-int8");
     Files.createDirectories(halves);
-    var split =
-        Splitter.split(graph, new CutFinder(graph).cut(QuantizedHead.cutTensors(floatModel, cut)));
+    var split = Splitter.split(graph, new CutFinder(graph).cut(int8Head.cutTensors(cut)));
     split.write(halves);
     assertThat(split.head().getGraph().getNodeList())
         .anyMatch(n -> n.getOpType().equals("QuantizeLinear"));

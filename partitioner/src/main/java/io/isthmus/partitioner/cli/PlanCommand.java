@@ -280,7 +280,7 @@ public final class PlanCommand implements Callable<Integer> {
       Profile cloud,
       Planner.Request request)
       throws IOException, PartitionException {
-    ModelProto floatProto = OnnxModelFile.read(model);
+    ModelProto floatProto = graphModel.model();
     ModelProto int8Proto = OnnxModelFile.read(int8Model);
     Profile int8Profile = Profiles.read(int8EdgeProfile);
     String int8Sha = Profiles.sha256(int8Model);
@@ -305,11 +305,11 @@ public final class PlanCommand implements Callable<Integer> {
       notes.add(
           "The int8 profile is of " + int8Profile.device() + ", the float one of " + edge.device());
     }
-    Profile int8Edge = QuantizedHead.profileOnFloatNodes(int8Profile, int8Proto, edge, floatProto);
+    QuantizedHead int8 = QuantizedHead.of(floatProto, int8Proto);
+    Profile int8Edge = int8.profileOnFloatNodes(int8Profile, edge);
     PartitionPlan int8Plan =
         Planner.plan(
-            CostGraphs.fromOnnx(graphModel, int8Edge, cloud)
-                .withWeightBytes(QuantizedHead.weightBytes(floatProto, int8Proto)),
+            CostGraphs.fromOnnx(graphModel, int8Edge, cloud).withWeightBytes(int8.weightBytes()),
             request);
     Map<Integer, List<String>> heads = new LinkedHashMap<>();
     for (PartitionPlan.Candidate c : int8Plan.candidates()) {
@@ -319,7 +319,7 @@ public final class PlanCommand implements Callable<Integer> {
     }
     List<Map<String, TensorData>> samples = samples(floatProto);
     HeadPrecision.Result agreement =
-        HeadPrecision.agreementOf(floatProto, int8Proto, heads, samples, null);
+        HeadPrecision.agreementOf(floatProto, int8, heads, samples, null);
     notes.add(
         String.format(
             java.util.Locale.ROOT,

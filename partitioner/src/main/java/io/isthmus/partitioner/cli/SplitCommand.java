@@ -1,6 +1,5 @@
 package io.isthmus.partitioner.cli;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import io.isthmus.partitioner.PartitionException;
 import io.isthmus.partitioner.PartitionException.Code;
 import io.isthmus.partitioner.graph.Cut;
@@ -110,11 +109,13 @@ final class SplitCommand implements Callable<Integer> {
                 + " with");
       }
       // The same cut tensors in the model whose head is int8 and whose tail is float.
-      ModelProto floatModel = OnnxModelFile.read(model);
-      ModelProto mixed =
-          QuantizedHead.mixed(floatModel, OnnxModelFile.read(int8Model), chosen.headNodes());
-      graph = ModelGraph.of(mixed, model + " with the head of " + int8Model, inputShapes.shapes());
-      checked = new CutFinder(graph).cut(QuantizedHead.cutTensors(floatModel, checked.tensors()));
+      QuantizedHead int8 = QuantizedHead.of(graph.model(), OnnxModelFile.read(int8Model));
+      graph =
+          ModelGraph.of(
+              int8.mixed(chosen.headNodes()),
+              model + " with the head of " + int8Model,
+              inputShapes.shapes());
+      checked = new CutFinder(graph).cut(int8.cutTensors(checked.tensors()));
       out.printf("Head from %s (int8), tail from %s (float)%n", int8Model, model);
     } else if (int8Model != null) {
       out.printf("Candidate %d has a float head: --int8-model is not used%n", chosen.index());

@@ -62,16 +62,15 @@ public final class HeadPrecision {
 
   /**
    * The agreement with the float model of each model whose head (by key of {@code heads}, candidate
-   * index to head node ids) runs as in {@code int8Model} and whose tail runs float: the {@link
+   * index to head node ids) runs as in the int8 model and whose tail runs float: the {@link
    * QuantizedHead#mixed mixed} model of each head, on the same inputs.
    *
    * @param metric null to choose by the output shapes
-   * @throws PartitionException when the int8 model is no QDQ version of the float model, or a model
-   *     cannot be run
+   * @throws PartitionException when a model cannot be built or run
    */
   public static Result agreementOf(
       ModelProto floatModel,
-      ModelProto int8Model,
+      QuantizedHead int8,
       Map<Integer, List<String>> heads,
       List<Map<String, TensorData>> inputs,
       Agreement metric)
@@ -80,7 +79,7 @@ public final class HeadPrecision {
     Agreement chosen = metric != null ? metric : Agreement.auto(reference.get(0));
     Map<Integer, Double> result = new LinkedHashMap<>();
     for (Map.Entry<Integer, List<String>> head : heads.entrySet()) {
-      ModelProto mixed = QuantizedHead.mixed(floatModel, int8Model, head.getValue());
+      ModelProto mixed = int8.mixed(head.getValue());
       result.put(head.getKey(), chosen.measure(reference, run(mixed, inputs)));
     }
     return new Result(chosen, result);

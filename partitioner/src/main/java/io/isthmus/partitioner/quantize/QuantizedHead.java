@@ -33,7 +33,45 @@ import java.util.Set;
  * quantizer works so, and so does ONNX Runtime's QDQ quantizer when the model's nodes are named.
  */
 public final class QuantizedHead {
-  private QuantizedHead() {}
+  private final ModelProto floatModel;
+  private final ModelProto int8Model;
+
+  /** The float model as the quantizer prepared it before quantizing (see {@link #prepared}). */
+  private final GraphProto reference;
+
+  /** The reference node id of each reference node's output tensor. */
+  private final Map<String, String> floatOutputs;
+
+  /** For each int8 node, the float node it works for, or null. */
+  private final List<String> owners;
+
+  private QuantizedHead(
+      ModelProto floatModel,
+      ModelProto int8Model,
+      GraphProto reference,
+      Map<String, String> floatOutputs,
+      List<String> owners) {
+    this.floatModel = floatModel;
+    this.int8Model = int8Model;
+    this.reference = reference;
+    this.floatOutputs = floatOutputs;
+    this.owners = owners;
+  }
+
+  /**
+   * {@code int8Model} as the int8 version of {@code floatModel}: the float model is prepared as the
+   * quantizer prepares it, and each int8 node is matched with the float node it works for, once.
+   *
+   * @throws PartitionException {@link Code#BAD_INPUT} if the int8 model lacks a float node
+   */
+  public static QuantizedHead of(ModelProto floatModel, ModelProto int8Model)
+      throws PartitionException {
+    GraphProto reference = prepared(floatModel).getGraph();
+    GraphProto int8Graph = int8Model.getGraph();
+    Map<String, String> floatOutputs = checkKeepsFloatNodes(reference, int8Graph);
+    return new QuantizedHead(
+        floatModel, int8Model, reference, floatOutputs, owners(reference, floatOutputs, int8Graph));
+  }
 
   /**
    * The int8 model's profile on the float model's node ids. A float node's time is its own kernel's
@@ -44,14 +82,13 @@ public final class QuantizedHead {
    * an initializer) gets 0 ms, its work being in its neighbour's time. Output sizes and input bytes
    * stay {@code floatEdge}'s, since the cut tensors stay float.
    *
-   * @param int8Profile a profile of {@code int8Model}, best measured at {@code extended}
-   *     optimisation so that ONNX Runtime fuses the QDQ pairs as a gateway runs them
-   * @param floatEdge the gateway's profile of {@code floatModel}
-   * @throws PartitionException {@link Code#BAD_INPUT} if the int8 model lacks a float node, or the
-   *     profile is not of the int8 model's nodes
+   * @param int8Profile a profile of the int8 model, best measured at {@code all} optimisation, as a
+   *     gateway runs it
+   * @param floatEdge the gateway's profile of the float model
+   * @throws PartitionException {@link Code#BAD_INPUT} if the profile is not of the int8 model's
+   *     nodes
    */
-  public static Profile profileOnFloatNodes(
-      Profile int8Profile, ModelProto int8Model, Profile floatEdge, ModelProto floatModel)
+  public Profile profileOnFloatNodes(Profile int8Profile, Profile floatEdge)
       throws PartitionException {
     GraphProto int8Graph = int8Model.getGraph();
     List<String> int8Ids = NodeIds.of(int8Graph);
@@ -66,7 +103,6 @@ public final class QuantizedHead {
               + int8Profile.model()
               + ")");
     }
-    List<String> owners = owners(floatModel, int8Graph);
     Map<String, Double> ms = new HashMap<>();
     Set<String> measured = new HashSet<>();
     double unattributed = int8Profile.unattributedMs();
@@ -123,10 +159,8 @@ public final class QuantizedHead {
    * several nodes takes the largest; a node folded into another (a BatchNormalization into its
    * Conv) keeps none, its weights being in the Conv's.
    */
-  public static Map<String, Long> weightBytes(ModelProto floatModel, ModelProto int8Model)
-      throws PartitionException {
+  public Map<String, Long> weightBytes() {
     GraphProto int8Graph = int8Model.getGraph();
-    List<String> owners = owners(floatModel, int8Graph);
     Map<String, Long> int8Initializers = new HashMap<>();
     int8Graph.getInitializerList().forEach(t -> int8Initializers.put(t.getName(), bytes(t)));
     Map<String, Long> int8BytesByNode = new HashMap<>();
@@ -185,17 +219,14 @@ public final class QuantizedHead {
    * head it computes what the float model computes; with every node in the head, what the int8
    * model computes.
    *
-   * @throws PartitionException {@link Code#BAD_INPUT} if the int8 model lacks a float node or a
-   *     restored node reads a tensor the mixed model does not have
+   * @throws PartitionException {@link Code#BAD_INPUT} if a restored node reads a tensor the mixed
+   *     model does not have
    */
-  public static ModelProto mixed(
-      ModelProto floatModel, ModelProto int8Model, Collection<String> headIds)
-      throws PartitionException {
-    GraphProto floatGraph = prepared(floatModel).getGraph();
+  public ModelProto mixed(Collection<String> headIds) throws PartitionException {
+    GraphProto floatGraph = reference;
     GraphProto int8Graph = int8Model.getGraph();
     List<String> floatIds = NodeIds.of(floatGraph);
     List<String> int8Ids = NodeIds.of(int8Graph);
-    Map<String, String> floatOutputs = checkKeepsFloatNodes(floatGraph, int8Graph);
     Set<String> head = new HashSet<>(headIds);
     Map<String, NodeProto> tail = new HashMap<>();
     for (int i = 0; i < floatGraph.getNodeCount(); i++) {
@@ -292,8 +323,7 @@ public final class QuantizedHead {
    * tensor, so that the Conv's output is the BatchNormalization's (cutting there sends the
    * normalised tensor, of the same size, and the normalisation runs on the gateway).
    */
-  public static List<String> cutTensors(ModelProto floatModel, List<String> tensors)
-      throws PartitionException {
+  public List<String> cutTensors(List<String> tensors) {
     GraphProto original = floatModel.getGraph();
     List<String> originalIds = NodeIds.of(original);
     Map<String, String> producerId = new HashMap<>();
@@ -302,7 +332,6 @@ public final class QuantizedHead {
         producerId.put(output, originalIds.get(i));
       }
     }
-    GraphProto reference = prepared(floatModel).getGraph();
     List<String> referenceIds = NodeIds.of(reference);
     Map<String, NodeProto> byId = new HashMap<>();
     for (int i = 0; i < reference.getNodeCount(); i++) {
@@ -330,13 +359,9 @@ public final class QuantizedHead {
    * For each node of {@code int8Graph}, the id of the float node it works for: its own id when it
    * is a float node, the float node whose output it produces, else the first such node downstream
    * of it (or upstream, for nodes that feed only model outputs); null if none.
-   *
-   * @throws PartitionException {@link Code#BAD_INPUT} if the int8 graph lacks a float node
    */
-  private static List<String> owners(ModelProto floatModel, GraphProto int8Graph)
-      throws PartitionException {
-    GraphProto reference = prepared(floatModel).getGraph();
-    Map<String, String> floatOutputs = checkKeepsFloatNodes(reference, int8Graph);
+  private static List<String> owners(
+      GraphProto reference, Map<String, String> floatOutputs, GraphProto int8Graph) {
     Set<String> floats = new HashSet<>(NodeIds.of(reference));
     List<String> int8Ids = NodeIds.of(int8Graph);
     Map<String, List<Integer>> consumers = new HashMap<>();

@@ -486,10 +486,8 @@ class PlanCommandTest {
     Path mixed = dir.resolve("int8-split-mixed.onnx");
     Files.write(
         mixed,
-        QuantizedHead.mixed(
-                OnnxModelFile.read(model),
-                OnnxModelFile.read(int8().model()),
-                candidate.headNodes())
+        QuantizedHead.of(OnnxModelFile.read(model), OnnxModelFile.read(int8().model()))
+            .mixed(candidate.headNodes())
             .toByteArray());
     CommandRun verify =
         CommandRun.partition(

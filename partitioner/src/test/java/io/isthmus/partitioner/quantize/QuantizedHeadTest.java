@@ -33,7 +33,7 @@ class QuantizedHeadTest {
   @Test
   void withNoHeadTheMixedModelIsTheFloatModel() throws Exception {
     for (ModelProto int8 : List.of(dynamicInt8(), staticInt8())) {
-      ModelProto mixed = QuantizedHead.mixed(MLP, int8, List.of());
+      ModelProto mixed = QuantizedHead.of(MLP, int8).mixed(List.of());
 
       assertThat(mixed.getGraph().getNodeList()).isEqualTo(MLP.getGraph().getNodeList());
       assertThat(Agreement.relativeError(run(MLP), run(mixed))).isEqualTo(0.0);
@@ -43,7 +43,7 @@ class QuantizedHeadTest {
   @Test
   void withEveryNodeInTheHeadTheMixedModelIsTheInt8Model() throws Exception {
     for (ModelProto int8 : List.of(dynamicInt8(), staticInt8())) {
-      ModelProto mixed = QuantizedHead.mixed(MLP, int8, List.of("MM", "R", "G"));
+      ModelProto mixed = QuantizedHead.of(MLP, int8).mixed(List.of("MM", "R", "G"));
 
       assertThat(mixed.getGraph().getNodeCount()).isEqualTo(int8.getGraph().getNodeCount());
       assertThat(Agreement.relativeError(run(int8), run(mixed))).isEqualTo(0.0);
@@ -55,7 +55,7 @@ class QuantizedHeadTest {
   void aMixedModelRunsItsHeadInInt8AndPutsItsTailBackInFloat() throws Exception {
     // Dynamic mode replaces MatMul and Gemm by DynamicQuantizeLinear + MatMulInteger + ... chains
     // whose last node produces the float node's output.
-    ModelProto mixed = QuantizedHead.mixed(MLP, dynamicInt8(), List.of("MM", "R"));
+    ModelProto mixed = QuantizedHead.of(MLP, dynamicInt8()).mixed(List.of("MM", "R"));
 
     List<NodeProto> nodes = mixed.getGraph().getNodeList();
     assertThat(nodes).filteredOn(n -> n.getOpType().equals("MatMulInteger")).hasSize(1);
@@ -70,7 +70,7 @@ class QuantizedHeadTest {
     assertThat(headOnly).isGreaterThan(1e-7);
 
     // Static mode keeps node names: MM keeps its QDQ inputs, G reads the float r and weights.
-    ModelProto staticMixed = QuantizedHead.mixed(MLP, staticInt8(), List.of("MM"));
+    ModelProto staticMixed = QuantizedHead.of(MLP, staticInt8()).mixed(List.of("MM"));
     List<NodeProto> staticNodes = staticMixed.getGraph().getNodeList();
     assertThat(staticNodes).contains(gemm, MLP.getGraph().getNode(1));
     assertThat(staticNodes)
@@ -104,7 +104,7 @@ class QuantizedHeadTest {
                 "R", new NodeProfile("Relu", 1, 24, List.of(24L), true),
                 "G", new NodeProfile("Gemm", 5, 16, List.of(16L), true)));
 
-    Profile onFloat = QuantizedHead.profileOnFloatNodes(int8Profile, int8, floatProfile, MLP);
+    Profile onFloat = QuantizedHead.of(MLP, int8).profileOnFloatNodes(int8Profile, floatProfile);
 
     assertThat(onFloat.nodes().keySet()).containsExactly("MM", "R", "G");
     for (String id : List.of("MM", "R", "G")) {
@@ -119,7 +119,7 @@ class QuantizedHeadTest {
 
   @Test
   void weightsShrinkToTheirInt8Size() throws Exception {
-    Map<String, Long> bytes = QuantizedHead.weightBytes(MLP, staticInt8());
+    Map<String, Long> bytes = QuantizedHead.of(MLP, staticInt8()).weightBytes();
 
     // w: 48 float -> 48 int8 + a scale and zero point each for w and x (read by MM's DQ and Q)
     assertThat(bytes.get("w")).isEqualTo(48 + 4 + 1 + 4 + 1);
@@ -133,7 +133,7 @@ class QuantizedHeadTest {
   void anInt8ModelOfAnotherModelIsRefused() throws Exception {
     ModelProto other = QuantGraphs.convBatchNorm();
 
-    assertThatThrownBy(() -> QuantizedHead.mixed(MLP, other, List.of()))
+    assertThatThrownBy(() -> QuantizedHead.of(MLP, other))
         .isInstanceOf(PartitionException.class)
         .hasMessageContaining("is not a QDQ version of the float model")
         .hasMessageContaining("MM");
