@@ -6,7 +6,6 @@ import io.isthmus.partitioner.quantize.QuantizeOptions.CalibrationMethod;
 import io.isthmus.partitioner.quantize.QuantizeOptions.DynamicForm;
 import io.isthmus.partitioner.quantize.QuantizeOptions.Mode;
 import io.isthmus.partitioner.runtime.TensorData;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,12 +94,8 @@ public final class HeadPrecision {
 
   private static List<Map<String, TensorData>> run(
       ModelProto model, List<Map<String, TensorData>> inputs) throws PartitionException {
-    List<Map<String, TensorData>> outputs = new ArrayList<>();
     try (OrtRunner runner = OrtRunner.open(model.toByteArray(), "int8 head", 1)) {
-      for (Map<String, TensorData> input : inputs) {
-        outputs.add(runner.run(input));
-      }
+      return runner.runAll(inputs);
     }
-    return outputs;
   }
 }

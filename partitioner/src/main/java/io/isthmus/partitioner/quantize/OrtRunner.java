@@ -48,6 +48,16 @@ final class OrtRunner implements AutoCloseable {
     }
   }
 
+  /** The outputs of each input set, in order. */
+  List<Map<String, TensorData>> runAll(List<Map<String, TensorData>> inputs)
+      throws PartitionException {
+    List<Map<String, TensorData>> outputs = new java.util.ArrayList<>();
+    for (Map<String, TensorData> input : inputs) {
+      outputs.add(run(input));
+    }
+    return outputs;
+  }
+
   /** Every tensor output for one input set. */
   Map<String, TensorData> run(Map<String, TensorData> inputs) throws PartitionException {
     Map<String, OnnxTensor> feeds = feeds(inputs);

@@ -82,11 +82,11 @@ public record QuantizationReport(
     double[] millis;
     try (OrtRunner f = OrtRunner.open(floatBytes, "the float model", settings.threads());
         OrtRunner q = OrtRunner.open(quantizedBytes, "the quantized model", settings.threads())) {
-      floatCalibration = runAll(f, calibration);
+      floatCalibration = f.runAll(calibration);
       chosen = metric != null ? metric : Agreement.auto(floatCalibration.get(0));
-      calibrationAgreement = chosen.measure(floatCalibration, runAll(q, calibration));
+      calibrationAgreement = chosen.measure(floatCalibration, q.runAll(calibration));
       if (!heldOut.isEmpty()) {
-        heldOutAgreement = chosen.measure(runAll(f, heldOut), runAll(q, heldOut));
+        heldOutAgreement = chosen.measure(f.runAll(heldOut), q.runAll(heldOut));
       }
       millis =
           OrtRunner.medianMillis(
@@ -132,7 +132,7 @@ public record QuantizationReport(
       throws PartitionException {
     try (OrtRunner f =
         OrtRunner.open(quantizer.prepared().toByteArray(), "the float model", threads)) {
-      return sensitivity(quantizer, inputs, runAll(f, inputs), threads);
+      return sensitivity(quantizer, inputs, f.runAll(inputs), threads);
     }
   }
 
@@ -148,21 +148,12 @@ public record QuantizationReport(
       NodeProto node = quantizer.prepared().getGraph().getNode(quantizer.plan().nodes().get(p));
       String id = quantizer.plan().ids().get(p);
       try (OrtRunner q = OrtRunner.open(quantizer.quantizeOnly(p).toByteArray(), id, threads)) {
-        double error = Agreement.relativeError(reference, runAll(q, inputs));
+        double error = Agreement.relativeError(reference, q.runAll(inputs));
         result.add(new NodeSensitivity(id, node.getOpType(), error));
       }
     }
     result.sort(Comparator.comparingDouble(NodeSensitivity::error).reversed());
     return result;
-  }
-
-  private static List<Map<String, TensorData>> runAll(
-      OrtRunner runner, List<Map<String, TensorData>> inputs) throws PartitionException {
-    List<Map<String, TensorData>> outputs = new ArrayList<>();
-    for (Map<String, TensorData> input : inputs) {
-      outputs.add(runner.run(input));
-    }
-    return outputs;
   }
 
   /** A few lines for a terminal; {@code worst} sensitivity rows at most. */

@@ -190,11 +190,7 @@ class QuantizedHeadTest {
 
   private static List<Map<String, TensorData>> run(ModelProto model) throws Exception {
     try (OrtRunner runner = OrtRunner.open(model.toByteArray(), "test", 1)) {
-      List<Map<String, TensorData>> outputs = new ArrayList<>();
-      for (Map<String, TensorData> input : INPUTS) {
-        outputs.add(runner.run(input));
-      }
-      return outputs;
+      return runner.runAll(INPUTS);
     }
   }
 }

@@ -161,11 +161,7 @@ class QuantizerTest {
   private static List<Map<String, TensorData>> run(
       ModelProto model, List<Map<String, TensorData>> inputs) throws Exception {
     try (OrtRunner runner = OrtRunner.open(model.toByteArray(), "test", 1)) {
-      List<Map<String, TensorData>> outputs = new java.util.ArrayList<>();
-      for (Map<String, TensorData> input : inputs) {
-        outputs.add(runner.run(input));
-      }
-      return outputs;
+      return runner.runAll(inputs);
     }
   }
 
