@@ -217,19 +217,8 @@ public final class PlanCommand implements Callable<Integer> {
                 edge, cloudSpeedFactor, "cloud (" + cloudSpeedFactor + "x " + edge.device() + ")");
     List<String> warnings = new ArrayList<>();
     for (Profile profile : List.of(edge, cloud)) {
-      if (!sha.equals(profile.modelSha256())) {
-        String problem =
-            "The profile of "
-                + profile.device()
-                + " was made from "
-                + profile.model()
-                + " (sha256 "
-                + profile.modelSha256()
-                + "), not from "
-                + model.getFileName()
-                + " (sha256 "
-                + sha
-                + ")";
+      String problem = madeFromOther("The profile of " + profile.device(), profile, model, sha);
+      if (problem != null) {
         if (!ignoreModelMismatch) {
           throw new IllegalArgumentException(
               problem
@@ -283,19 +272,10 @@ public final class PlanCommand implements Callable<Integer> {
     ModelProto floatProto = graphModel.model();
     ModelProto int8Proto = OnnxModelFile.read(int8Model);
     Profile int8Profile = Profiles.read(int8EdgeProfile);
-    String int8Sha = Profiles.sha256(int8Model);
     List<String> notes = new ArrayList<>();
-    if (!int8Sha.equals(int8Profile.modelSha256())) {
-      String problem =
-          "The int8 profile was made from "
-              + int8Profile.model()
-              + " (sha256 "
-              + int8Profile.modelSha256()
-              + "), not from "
-              + int8Model.getFileName()
-              + " (sha256 "
-              + int8Sha
-              + ")";
+    String problem =
+        madeFromOther("The int8 profile", int8Profile, int8Model, Profiles.sha256(int8Model));
+    if (problem != null) {
       if (!ignoreModelMismatch) {
         throw new IllegalArgumentException(problem + ". Profile the int8 model.");
       }
@@ -337,6 +317,26 @@ public final class PlanCommand implements Callable<Integer> {
             minAgreement));
     return Planner.withInt8Heads(
         floatPlan, int8Plan, agreement.byCandidate(), minAgreement, String.join("; ", notes));
+  }
+
+  /**
+   * What is wrong when {@code profile} was not made from {@code file} (sha256 {@code sha}), said of
+   * {@code subject}; null when it was.
+   */
+  private static String madeFromOther(String subject, Profile profile, Path file, String sha) {
+    if (sha.equals(profile.modelSha256())) {
+      return null;
+    }
+    return subject
+        + " was made from "
+        + profile.model()
+        + " (sha256 "
+        + profile.modelSha256()
+        + "), not from "
+        + file.getFileName()
+        + " (sha256 "
+        + sha
+        + ")";
   }
 
   private List<Map<String, TensorData>> samples(ModelProto proto) throws PartitionException {
